@@ -1,0 +1,8 @@
+import type { Command } from "commander";
+
+/** The only list of commands: each entry adds its subcommands to the program. */
+const registrations: ReadonlyArray<(program: Command) => void> = [];
+
+export function registerCommands(program: Command): void {
+  for (const register of registrations) register(program);
+}

@@ -1,0 +1,4 @@
+import type { FeatureSpec } from "../types.ts";
+
+/** The statistics family: the only list of its features. */
+export const specs: readonly FeatureSpec[] = [];
