@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { registerDataSynth } from "./data-synth.ts";
 
 /** The only list of commands: each entry adds its subcommands to the program. */
-const registrations: ReadonlyArray<(program: Command) => void> = [];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerDataSynth];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
