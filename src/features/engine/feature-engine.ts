@@ -1,0 +1,185 @@
+/**
+ * The streaming feature engine: push 1m rows [from, to) (a block of 65,536 in batch, one in live) and
+ * get every feature column for those rows. Per push:
+ *   1. each higher-timeframe Resampler advances and records, per row, how many of its bars are visible;
+ *   2. each indicator kernel advances over its timeframe's newly completed bars (float64);
+ *   3. values are aligned to the 1m grid: a row sees the latest bar visible at its close (forward
+ *      fill), NaN before the first;
+ *   4. derived specs combine the aligned float64 columns;
+ *   5. columns are written as float32.
+ * Memory is O(rows pushed × columns) plus the higher-timeframe series, which grow with the data.
+ */
+import { invariant } from "../../core/errors.ts";
+import type { TimeframeId } from "../../core/timeframes.ts";
+import type { Bars } from "../../data/bars.ts";
+import type { ColumnSelection, FeatureColumn } from "../registry.ts";
+import type { FeatureKernel, FeatureSpec, SeriesView } from "../types.ts";
+import { type ColumnSink, type FeaturePlan, planFeatures } from "./feature-plan.ts";
+import { Resampler } from "./resampler.ts";
+
+export interface FeatureEngineOptions extends ColumnSelection {
+  /** The registry by default; contract tests may pass a subset. */
+  specs?: readonly FeatureSpec[];
+}
+
+interface TimeframeState {
+  tf: TimeframeId;
+  resampler: Resampler | null;
+  /** Series length before the current push. */
+  before: number;
+  /** gather[r] = index into a kernel's extended scratch for block row r (0 = value carried in). */
+  gather: Int32Array;
+}
+
+interface KernelState {
+  kernel: FeatureKernel;
+  tfState: TimeframeState;
+  sinks: (ColumnSink | null)[];
+  /**
+   * Per output: slot 0 holds the latest value from earlier pushes (NaN before any), slots 1.. receive
+   * this push's new bars. Aligning a block is then one gather: value(r) = ext[gather[r]].
+   */
+  ext: Float64Array[];
+}
+
+export class FeatureEngine {
+  readonly columns: readonly FeatureColumn[];
+  private readonly hasVolume: boolean;
+  private readonly tfStates: TimeframeState[];
+  private readonly kernels: KernelState[];
+  private readonly plan: FeaturePlan;
+  /** Float64 block buffers of columns read by derived specs. */
+  private readonly derivedInputs = new Map<string, Float64Array>();
+  private ones = new Float64Array(0);
+  private rowsPushed = 0;
+
+  constructor(opts: FeatureEngineOptions) {
+    this.hasVolume = opts.hasVolume;
+    this.plan = planFeatures(opts, opts.specs);
+    this.columns = this.plan.outputs.map((c) => c.column);
+    this.tfStates = this.plan.timeframes.map((tf) => ({
+      tf,
+      resampler: tf === "1m" ? null : new Resampler(tf, opts.hasVolume),
+      before: 0,
+      gather: new Int32Array(0),
+    }));
+    const byTf = new Map(this.tfStates.map((s) => [s.tf, s]));
+    this.kernels = this.plan.kernels.map((k) => ({
+      kernel: k.spec.create(k.tf),
+      tfState: byTf.get(k.tf)!,
+      sinks: k.sinks,
+      ext: k.spec.outputs.map(() => new Float64Array(1).fill(Number.NaN)),
+    }));
+  }
+
+  /** Number of 1m rows pushed so far: the next push must start there. */
+  get rows(): number {
+    return this.rowsPushed;
+  }
+
+  /**
+   * Feeds 1m rows [from, to) of `bars` (rows before `from` were pushed earlier; `bars` may be a longer
+   * or a reallocated array since) and writes column j's value for row from + r into out[j][r].
+   */
+  push(bars: Bars, from: number, to: number, out: readonly Float32Array[]): void {
+    invariant(from === this.rowsPushed, `feature engine expected row ${this.rowsPushed}, got ${from}`);
+    invariant(to > from && to <= bars.length, "feature engine push range is empty or past the data");
+    invariant((bars.volume !== null) === this.hasVolume, "bars volume does not match the engine's hasVolume");
+    invariant(out.length === this.columns.length, "feature engine needs one output array per column");
+    const n = to - from;
+    const base = this.baseSeries(bars, to);
+    for (const s of this.tfStates) this.advanceTimeframe(s, bars, from, to, base);
+    for (const k of this.kernels) this.advanceKernel(k, n, out, base);
+    for (const d of this.plan.derived) {
+      const inputs = d.spec.inputs.map((name) => this.derivedInputs.get(name)!);
+      const buf = this.blockBuffer(d.sink, n);
+      d.spec.combine(inputs, 0, n, buf);
+      if (d.sink.outIndex >= 0) out[d.sink.outIndex].set(buf.subarray(0, n));
+    }
+    for (const s of this.tfStates) s.before = s.resampler ? s.resampler.series.length : to;
+    this.rowsPushed = to;
+  }
+
+  /** The 1m series as kernels see it: the bars up to `to`, nothing later. */
+  private baseSeries(bars: Bars, to: number): SeriesView {
+    if (this.ones.length < to) this.ones = new Float64Array(Math.max(to, this.ones.length * 2)).fill(1);
+    return {
+      timeframe: "1m",
+      length: to,
+      ts: bars.ts,
+      open: bars.open,
+      high: bars.high,
+      low: bars.low,
+      close: bars.close,
+      volume: bars.volume,
+      count: this.ones,
+    };
+  }
+
+  private advanceTimeframe(s: TimeframeState, bars: Bars, from: number, to: number, base: SeriesView) {
+    const n = to - from;
+    if (s.gather.length < n) s.gather = new Int32Array(n);
+    const g = s.gather;
+    if (!s.resampler) {
+      // 1m: row r's own bar is new bar r of this push, at ext slot r + 1.
+      for (let r = 0; r < n; r++) g[r] = r + 1;
+      invariant(base.length === to, "1m series length");
+      return;
+    }
+    s.resampler.push(bars, from, to, g);
+    // visible count v -> ext slot v - before (0 = the bar carried in from earlier pushes, or NaN).
+    const before = s.before;
+    for (let r = 0; r < n; r++) g[r] -= before;
+  }
+
+  private advanceKernel(k: KernelState, n: number, out: readonly Float32Array[], base: SeriesView) {
+    const s = k.tfState;
+    const series = s.resampler ? s.resampler.series : base;
+    const from = s.before;
+    const to = series.length;
+    const m = to - from;
+    if (m > 0) {
+      for (let o = 0; o < k.ext.length; o++) {
+        if (k.ext[o].length < m + 1) {
+          const bigger = new Float64Array(Math.max(m + 1, k.ext[o].length * 2));
+          bigger[0] = k.ext[o][0];
+          k.ext[o] = bigger;
+        }
+      }
+      k.kernel.advance(
+        series,
+        from,
+        to,
+        k.ext.map((e) => e.subarray(1, m + 1)),
+      );
+    }
+    const g = s.gather;
+    for (let o = 0; o < k.sinks.length; o++) {
+      const sink = k.sinks[o];
+      const ext = k.ext[o];
+      if (sink) {
+        if (sink.outIndex >= 0) {
+          const dst = out[sink.outIndex];
+          if (!s.resampler) dst.set(ext.subarray(1, n + 1));
+          else for (let r = 0; r < n; r++) dst[r] = ext[g[r]];
+        }
+        if (sink.feedsDerived) {
+          const buf = this.blockBuffer(sink, n);
+          if (!s.resampler) buf.set(ext.subarray(1, n + 1));
+          else for (let r = 0; r < n; r++) buf[r] = ext[g[r]];
+        }
+      }
+      // Carry the latest bar's value into the next push.
+      if (m > 0) ext[0] = ext[m];
+    }
+  }
+
+  private blockBuffer(sink: ColumnSink, n: number): Float64Array {
+    let buf = this.derivedInputs.get(sink.name);
+    if (!buf || buf.length < n) {
+      buf = new Float64Array(n);
+      this.derivedInputs.set(sink.name, buf);
+    }
+    return buf;
+  }
+}
