@@ -1,0 +1,19 @@
+import type { Bars } from "../bars.ts";
+import type { BarColumn } from "../validate.ts";
+
+export type DataFormat = "csv" | "csv.gz" | "parquet" | "arrow";
+
+/**
+ * What a reader hands back before validation. Unparseable or missing values are NaN in `bars`;
+ * the reader explains them from the raw file on demand, and says how its rows are numbered.
+ */
+export interface ReadResult {
+  bars: Bars;
+  warnings: string[];
+  /** e.g. "row 17 (header is row 1)": the file's own 1-based row of bar `index`. */
+  rowLabel(index: number): Promise<string>;
+  /** Why `column` of bar `index` is not a finite value (reads the raw text again: error path only). */
+  explainNotFinite(index: number, column: BarColumn): Promise<string>;
+}
+
+export const NO_VOLUME_WARNING = "no volume: volume-based features are left out";
