@@ -33,6 +33,7 @@ export const METADATA_KEYS = {
   hasVolume: "mlf.has_volume",
   warnings: "mlf.warnings",
   features: "mlf.features",
+  skippedVolume: "mlf.skipped_volume_columns",
   version: "mlf.version",
 } as const;
 
@@ -41,16 +42,18 @@ export function featureFileMetadata(
   config: ExperimentConfig,
   columns: readonly FeatureColumn[],
 ): Map<string, string> {
-  const warnings = [...meta.warnings];
-  if (!meta.hasVolume) {
-    const skipped = allColumnSources().filter((c) => c.column.needsVolume).length;
-    warnings.push(`the data has no volume: ${skipped} volume-based feature columns are left out`);
-  }
+  // Without volume, the columns that need it are left out; name them so the file says what is missing.
+  const skipped = meta.hasVolume
+    ? []
+    : allColumnSources()
+        .filter((c) => c.column.needsVolume)
+        .map((c) => c.column.name);
   return new Map([
     [METADATA_KEYS.dataFingerprint, meta.fingerprint],
     [METADATA_KEYS.configFingerprint, fingerprintConfig(config)],
     [METADATA_KEYS.hasVolume, String(meta.hasVolume)],
-    [METADATA_KEYS.warnings, JSON.stringify(warnings)],
+    [METADATA_KEYS.warnings, JSON.stringify(meta.warnings)],
+    [METADATA_KEYS.skippedVolume, JSON.stringify(skipped)],
     [METADATA_KEYS.features, JSON.stringify(columns)],
     [METADATA_KEYS.version, mlfVersion()],
   ]);
