@@ -51,7 +51,8 @@ function tickSizeOf(text: string | undefined): number {
 /** Validates every argument before any work, so a bad call writes nothing. */
 export function parseSynthArgs(raw: RawOptions): SynthArgs {
   const bars = wholeNumber("--bars", raw.bars, 1, MAX_SYNTH_BARS);
-  const seed = raw.seed === undefined ? DEFAULT_SEED : wholeNumber("--seed", raw.seed, 0, Number.MAX_SAFE_INTEGER);
+  const seed =
+    raw.seed === undefined ? DEFAULT_SEED : wholeNumber("--seed", raw.seed, 0, Number.MAX_SAFE_INTEGER);
   if (raw.out === undefined || raw.out === "") throw new UsageError("--out is required: the file to write");
   barFileFormat(raw.out);
   return { bars, seed, out: raw.out, tickSize: tickSizeOf(raw.tickSize) };
@@ -79,6 +80,8 @@ export function registerDataSynth(program: Command): void {
       await writeBars(args.out, bars);
       const first = new Date(bars.ts[0]!).toISOString();
       const last = new Date(bars.ts[bars.length - 1]!).toISOString();
-      process.stdout.write(`wrote ${bars.length} bars (${first} .. ${last}, seed ${args.seed}) to ${args.out}\n`);
+      process.stdout.write(
+        `wrote ${bars.length} bars (${first} .. ${last}, seed ${args.seed}) to ${args.out}\n`,
+      );
     });
 }
