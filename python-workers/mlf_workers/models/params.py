@@ -1,0 +1,123 @@
+"""Fitter parameter constraints, declared as data and checked in one place.
+
+Each fitter declares `params = {"C": Real(low=0, low_inclusive=False, default=1.0), ...}`; the job
+runner validates the `fit` message's params against it before the fitter runs, so fitters only ever
+see complete, valid parameters. Every failure names the field (INVALID_PARAMS carries it to the pool).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class InvalidParamsError(ValueError):
+    def __init__(self, model_id: str, field: str, problem: str) -> None:
+        super().__init__(f"{model_id}: parameter {field!r} {problem}")
+        self.field = field
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Real:
+    default: float | None
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    nullable: bool = False
+
+    def check(self, value: Any) -> float | None:
+        if value is None and self.nullable:
+            return None
+        if not _is_number(value) or not math.isfinite(float(value)):
+            raise ValueError(f"must be a finite number, got {value!r}")
+        x = float(value)
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
+            raise ValueError(f"must be {'>=' if self.low_inclusive else '>'} {self.low}, got {x}")
+        if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
+            raise ValueError(f"must be {'<=' if self.high_inclusive else '<'} {self.high}, got {x}")
+        return x
+
+
+@dataclass(frozen=True)
+class Integer:
+    default: int | None
+    low: int | None = None
+    high: int | None = None
+    nullable: bool = False
+
+    def check(self, value: Any) -> int | None:
+        if value is None and self.nullable:
+            return None
+        # msgpack from JavaScript may carry an integral number as a float (e.g. 100.0).
+        if not _is_number(value) or not float(value).is_integer():
+            raise ValueError(f"must be an integer, got {value!r}")
+        n = int(value)
+        if self.low is not None and n < self.low:
+            raise ValueError(f"must be >= {self.low}, got {n}")
+        if self.high is not None and n > self.high:
+            raise ValueError(f"must be <= {self.high}, got {n}")
+        return n
+
+
+@dataclass(frozen=True)
+class Choice:
+    options: tuple[Any, ...]
+    default: Any
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or value not in self.options:
+            raise ValueError(f"must be one of {list(self.options)}, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Text:
+    default: str
+    max_length: int = 1000
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"must be a string, got {value!r}")
+        if len(value) > self.max_length:
+            raise ValueError(f"must be at most {self.max_length} characters, got {len(value)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Flag:
+    default: bool
+
+    def check(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false, got {value!r}")
+        return value
+
+
+ParamSpec = Real | Integer | Choice | Text | Flag
+
+
+def validate_params(
+    model_id: str, specs: Mapping[str, ParamSpec], params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Unknown keys and invalid values raise InvalidParamsError; missing keys take their declared default."""
+    for name in params:
+        if name not in specs:
+            known = ", ".join(sorted(specs)) or "none"
+            raise InvalidParamsError(model_id, name, f"is not a parameter of this model (known: {known})")
+    resolved: dict[str, Any] = {}
+    for name, spec in specs.items():
+        if name not in params:
+            resolved[name] = spec.default
+            continue
+        try:
+            resolved[name] = spec.check(params[name])
+        except ValueError as exc:
+            raise InvalidParamsError(model_id, name, str(exc)) from exc
+    return resolved
