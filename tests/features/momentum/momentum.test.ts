@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { adx14 } from "../../../src/features/momentum/adx14.ts";
+import { specs } from "../../../src/features/momentum/index.ts";
+import { macd } from "../../../src/features/momentum/macd.ts";
+import { rsi14 } from "../../../src/features/momentum/rsi14.ts";
+import { stochastic } from "../../../src/features/momentum/stochastic.ts";
+import { runIndicator } from "../../../src/features/run-kernel.ts";
+import { checkIndicator, seriesOf } from "../primitives/indicator-harness.ts";
+
+const PCT: readonly [number, number] = [0, 100];
+
+checkIndicator(rsi14, { ranges: { rsi14: PCT } });
+checkIndicator(macd);
+checkIndicator(stochastic, { ranges: { stoch_k: PCT, stoch_d: PCT } });
+checkIndicator(adx14, { ranges: { adx14: PCT, plus_di14: PCT, minus_di14: PCT } });
+
+describe("momentum family", () => {
+  it("lists each indicator once, with the column stems other features reference", () => {
+    expect(specs).toEqual([rsi14, macd, stochastic, adx14]);
+    const names = specs.flatMap((s) => (s.kind === "indicator" ? s.outputs.map((o) => o.name) : []));
+    expect(names).toEqual([
+      "rsi14",
+      "macd",
+      "macd_signal",
+      "macd_hist",
+      "stoch_k",
+      "stoch_d",
+      "adx14",
+      "plus_di14",
+      "minus_di14",
+    ]);
+  });
+
+  const flat = (n: number) => {
+    const c = new Array(n).fill(100);
+    return seriesOf({ open: c, high: c, low: c, close: c, volume: null });
+  };
+
+  it("gives NaN, not 0 or 50, where a flat series makes RSI, %K and ADX undefined", () => {
+    const s = flat(60);
+    for (const spec of [rsi14, stochastic, adx14]) {
+      for (const col of runIndicator(spec, s)) expect(col.every(Number.isNaN)).toBe(true);
+    }
+    // MACD of a constant is a legitimate 0.
+    const [line] = runIndicator(macd, s);
+    expect(line[33]).toBe(0);
+  });
+
+  it("RSI is 100 on a strictly rising series and 0 on a strictly falling one", () => {
+    const up = Array.from({ length: 30 }, (_, i) => 100 + i);
+    const down = up.map((x) => 300 - x);
+    const series = (c: number[]) => seriesOf({ open: c, high: c, low: c, close: c, volume: null });
+    expect(runIndicator(rsi14, series(up))[0][29]).toBe(100);
+    expect(runIndicator(rsi14, series(down))[0][29]).toBe(0);
+  });
+
+  it("MACD outputs are scale-free: multiplying prices by 1000 leaves them unchanged", () => {
+    const c = Array.from({ length: 80 }, (_, i) => 100 + 5 * Math.sin(i / 7) + i / 10);
+    const big = c.map((x) => x * 1024);
+    const a = runIndicator(macd, seriesOf({ open: c, high: c, low: c, close: c, volume: null }));
+    const b = runIndicator(macd, seriesOf({ open: big, high: big, low: big, close: big, volume: null }));
+    for (let k = 0; k < 3; k++) for (let i = 33; i < 80; i++) expect(b[k][i]).toBeCloseTo(a[k][i], 14);
+  });
+});
