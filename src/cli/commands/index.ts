@@ -1,9 +1,14 @@
 import type { Command } from "commander";
 import { registerDataSynth } from "./data-synth.ts";
+import { registerDataValidate } from "./data-validate.ts";
 import { registerFeatures } from "./features.ts";
 
 /** The only list of commands: each entry adds its subcommands to the program. */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerDataSynth, registerFeatures];
+const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerDataSynth,
+  registerDataValidate,
+  registerFeatures,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

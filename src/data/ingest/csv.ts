@@ -12,7 +12,7 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { DataError } from "../../core/errors.ts";
+import { DataError, invariant } from "../../core/errors.ts";
 import type { Bars } from "../bars.ts";
 import type { BarColumn } from "../validate.ts";
 import { connectFast, connectOrdered, duckdbMessage, readTypedColumns, sqlString } from "./duckdb.ts";
@@ -20,7 +20,8 @@ import { headerAndFirstRow, readTextPrefix, verifyGzip } from "./text-prefix.ts"
 import {
   epochNumberToEpochMsSql,
   explainBadTimestamp,
-  isoTextToEpochMsSql,
+  isoTextToEpochMsFastSql,
+  isoTextToEpochMsStrictSql,
   looksLikeEpochNumber,
   sqlIdent,
   type TimestampForm,
@@ -65,10 +66,9 @@ function readCsvSql(path: string, header: string[], typeOf: (h: string) => strin
   return `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', compression = 'auto', columns = {${columns}})`;
 }
 
-function tsExpr(layout: CsvLayout, textCol: string): string {
-  return layout.form === "epoch"
-    ? epochNumberToEpochMsSql(`TRY_CAST(${textCol} AS DOUBLE)`)
-    : isoTextToEpochMsSql(textCol);
+function tsExpr(layout: CsvLayout, textCol: string, strict: boolean): string {
+  if (layout.form === "epoch") return epochNumberToEpochMsSql(`TRY_CAST(${textCol} AS DOUBLE)`);
+  return strict ? isoTextToEpochMsStrictSql(textCol) : isoTextToEpochMsFastSql(textCol);
 }
 
 export async function readCsv(path: string): Promise<ReadResult> {
@@ -83,7 +83,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
   const source = readCsvSql(path, header, (h) => (numeric.has(h) ? "DOUBLE" : "VARCHAR"));
   const q = (c: BarColumn) => sqlIdent(names[c] as string);
   const select = [
-    `COALESCE(${tsExpr(layout, q("timestamp"))}, ${NAN})`,
+    `COALESCE(${tsExpr(layout, q("timestamp"), false)}, ${NAN})`,
     ...(["open", "high", "low", "close"] as const).map((c) => `COALESCE(${q(c)}, ${NAN})`),
     ...(hasVolumeColumn ? [`(${q("volume")} IS NULL)::UTINYINT`, `COALESCE(${q("volume")}, ${NAN})`] : []),
   ].join(", ");
@@ -110,6 +110,9 @@ export async function readCsv(path: string): Promise<ReadResult> {
   await integrity;
   if (rows === 0) throw new DataError(`${name} has a header but no bars`, { code: "DATA_EMPTY", row: 2 });
 
+  const ts = columns[0] as Float64Array;
+  if (layout.form === "iso" && hasNaN(ts)) await refillTimestampsStrict(path, layout, ts);
+
   const warnings: string[] = [];
   let volume: Float64Array | null = null;
   if (hasVolumeColumn) {
@@ -123,7 +126,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
   }
   const bars: Bars = {
     length: rows,
-    ts: columns[0] as Float64Array,
+    ts,
     open: columns[1] as Float64Array,
     high: columns[2] as Float64Array,
     low: columns[3] as Float64Array,
@@ -137,6 +140,30 @@ export async function readCsv(path: string): Promise<ReadResult> {
     explainNotFinite: async (index, column) =>
       explainCell(column, await rawCell(path, layout, index, column), layout),
   };
+}
+
+function hasNaN(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
+  return false;
+}
+
+/**
+ * The fast timestamp form leaves NaN for shapes it does not cover (`+0800`, `+08`) as well as for
+ * bad text; the strict form decides. Rows keep file order (DuckDB preserves insertion order).
+ */
+async function refillTimestampsStrict(path: string, layout: CsvLayout, ts: Float64Array): Promise<void> {
+  const con = await connectFast();
+  try {
+    const source = readCsvSql(path, layout.header, () => "VARCHAR");
+    const expr = tsExpr(layout, sqlIdent(layout.names.timestamp as string), true);
+    const { rows, columns } = await readTypedColumns(con, `SELECT COALESCE(${expr}, ${NAN}) FROM ${source}`, [
+      "f64",
+    ]);
+    invariant(rows === ts.length, "strict timestamp pass returned a different row count");
+    ts.set(columns[0] as Float64Array);
+  } finally {
+    con.closeSync();
+  }
 }
 
 function explainCell(column: BarColumn, raw: string | null, layout: CsvLayout): string {
