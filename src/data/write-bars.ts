@@ -18,8 +18,7 @@ import { closeSync, createWriteStream, openSync, writeFileSync, writeSync } from
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { Float64, makeData, makeVector, Table, TimestampMillisecond, tableToIPC } from "apache-arrow";
-import { Compression, Table as ParquetTable, WriterPropertiesBuilder, writeParquet } from "parquet-wasm";
+import type { Table, Vector } from "apache-arrow";
 import { withAtomicOutput } from "../core/atomic-write.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import type { Bars } from "./bars.ts";
@@ -47,10 +46,12 @@ export async function writeBars(path: string, bars: Bars): Promise<void> {
         return writeCsv(tmp, bars);
       case "csv.gz":
         return pipeline(Readable.from(csvChunks(bars)), createGzip(), createWriteStream(tmp));
-      case "arrow":
-        return writeFileSync(tmp, tableToIPC(barsToArrow(bars), "file"));
+      case "arrow": {
+        const { tableToIPC } = await import("apache-arrow");
+        return writeFileSync(tmp, tableToIPC(await barsToArrow(bars), "file"));
+      }
       case "parquet":
-        return writeFileSync(tmp, barsToParquet(bars));
+        return writeFileSync(tmp, await barsToParquet(bars));
     }
   });
 }
@@ -91,11 +92,16 @@ function checkWritable(bars: Bars): void {
 
 // ---------------------------------------------------------------------------------------------- Arrow
 
-export function barsToArrow(bars: Bars): Table {
+// apache-arrow and parquet-wasm load only when a file of their format is written: they cost a few
+// hundred milliseconds of start-up that CSV users need not pay.
+
+/** An Arrow table over the bars' own column arrays (only the timestamps are converted to Int64). */
+export async function barsToArrow(bars: Bars): Promise<Table> {
+  const { Float64, makeData, makeVector, Table, TimestampMillisecond } = await import("apache-arrow");
   const n = bars.length;
   const epochMs = new BigInt64Array(n);
   for (let i = 0; i < n; i++) epochMs[i] = BigInt(bars.ts[i]!);
-  const columns: Record<string, ReturnType<typeof makeVector>> = {
+  const columns: Record<string, Vector> = {
     timestamp: makeVector(makeData({ type: new TimestampMillisecond("UTC"), length: n, data: epochMs })),
   };
   for (const [name, col] of columnsOf(bars)) {
@@ -104,8 +110,15 @@ export function barsToArrow(bars: Bars): Table {
   return new Table(columns);
 }
 
-function barsToParquet(bars: Bars): Uint8Array {
-  const wasmTable = ParquetTable.fromIPCStream(tableToIPC(barsToArrow(bars), "stream"));
+async function barsToParquet(bars: Bars): Promise<Uint8Array> {
+  const { tableToIPC } = await import("apache-arrow");
+  const {
+    Compression,
+    Table: ParquetTable,
+    WriterPropertiesBuilder,
+    writeParquet,
+  } = await import("parquet-wasm");
+  const wasmTable = ParquetTable.fromIPCStream(tableToIPC(await barsToArrow(bars), "stream"));
   const props = new WriterPropertiesBuilder()
     .setCompression(Compression.ZSTD)
     .setCreatedBy("ml-factory")
