@@ -1,0 +1,55 @@
+import { RingBuffer } from "../primitives/ring-buffer.ts";
+import type { SeriesView } from "../types.ts";
+
+/** Returns in the realised volatility. */
+export const VOL_WINDOW = 20;
+/** Realised-volatility values the percentile rank looks back over (the current one included). */
+export const RANK_WINDOW = 240;
+/** First bar with a rank: the first return is at bar 1, the first volatility at bar 20. */
+export const VOL_RANK_WARMUP = VOL_WINDOW + RANK_WINDOW - 1;
+
+/** Relative distance within which two volatilities count as tied in the rank. */
+export const TIE_TOLERANCE = 1e-9;
+
+/**
+ * Shared state of the volatility-regime features: realised volatility rv_t = sqrt(mean of the last 20
+ * squared log returns) and its percentile rank among the last 240 rv values with average ranks for
+ * ties, as `pandas.Series.rolling(240).rank(method="average", pct=True)`: (number below + (number
+ * equal + 1) / 2) / 240, in (0, 1]. Values within a relative 1e-9 of rv_t count as equal: on a tick
+ * grid the same squared returns recur, and two windows holding them in another order differ only by
+ * rounding, which must not decide a rank. Only past and current bars enter: causal by construction.
+ * The 20 squares are summed directly, oldest first, each bar: a flat window gives exactly 0.
+ */
+export class TrailingVolRank {
+  private readonly squares = new RingBuffer(VOL_WINDOW);
+  private readonly vols = new RingBuffer(RANK_WINDOW);
+
+  /** Feeds bar i (every bar, in order) and returns its rank, NaN during warm-up. */
+  update(src: SeriesView, i: number): number {
+    if (i === 0) return Number.NaN;
+    const r = Math.log(src.close[i] / src.close[i - 1]);
+    this.squares.push(r * r);
+    if (!this.squares.full) return Number.NaN;
+    const rv = Math.sqrt(this.squares.sum() / VOL_WINDOW);
+    const vols = this.vols;
+    vols.push(rv);
+    if (!vols.full) return Number.NaN;
+    const d = vols.data;
+    const lo = rv * (1 - TIE_TOLERANCE);
+    const hi = rv * (1 + TIE_TOLERANCE);
+    let below = 0;
+    let equal = 0;
+    for (let k = 0; k < RANK_WINDOW; k++) {
+      const v = d[k];
+      below += v < lo ? 1 : 0;
+      equal += v >= lo && v <= hi ? 1 : 0;
+    }
+    return (below + (equal + 1) / 2) / RANK_WINDOW;
+  }
+}
+
+/** Tercile of a percentile rank: -1 (calm, rank <= 1/3), 0 (normal), 1 (volatile, rank > 2/3). */
+export function volState(rank: number): number {
+  if (Number.isNaN(rank)) return Number.NaN;
+  return rank <= 1 / 3 ? -1 : rank <= 2 / 3 ? 0 : 1;
+}

@@ -1,0 +1,42 @@
+import type { TimeframeId } from "../../core/timeframes.ts";
+import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import { TrailingVolRank, VOL_RANK_WARMUP, volState } from "./trailing-vol-rank.ts";
+
+/**
+ * Volatility regime: the trailing percentile rank (0..1] of 20-bar realised volatility among its last
+ * 240 values, and its tercile state -1/0/1. See trailing-vol-rank.ts for the exact definitions.
+ */
+export const volRegime: IndicatorSpec = {
+  kind: "indicator",
+  id: "vol_regime",
+  family: "regime",
+  timeframes: ["1m", "15m", "1h"],
+  needsVolume: false,
+  outputs: [
+    {
+      name: "vol_regime",
+      definition: "Percentile rank (0..1] of 20-bar realised vol sqrt(mean r²) among its last 240 values",
+    },
+    {
+      name: "vol_state",
+      definition: "Tercile of vol_regime: -1 calm (<= 1/3), 0 normal, 1 volatile (> 2/3)",
+    },
+  ],
+  warmup: VOL_RANK_WARMUP,
+  create(_timeframe: TimeframeId): FeatureKernel {
+    return new VolRegimeKernel();
+  },
+};
+
+class VolRegimeKernel implements FeatureKernel {
+  private readonly rank = new TrailingVolRank();
+
+  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
+    const [regime, state] = out;
+    for (let i = from; i < to; i++) {
+      const r = this.rank.update(src, i);
+      regime[i - from] = r;
+      state[i - from] = volState(r);
+    }
+  }
+}

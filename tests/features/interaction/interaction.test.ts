@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { specs } from "../../../src/features/interaction/index.ts";
+import { specs as momentum } from "../../../src/features/momentum/index.ts";
+import { specs as regime } from "../../../src/features/regime/index.ts";
+import { specs as statistics } from "../../../src/features/statistics/index.ts";
+import type { DerivedSpec, FeatureSpec } from "../../../src/features/types.ts";
+import { specs as volatility } from "../../../src/features/volatility/index.ts";
+import { specs as volume } from "../../../src/features/volume/index.ts";
+import { expectClose, FIXTURE_DIR } from "../golden-extra-harness.ts";
+
+type Column = (number | null)[];
+const fixture = JSON.parse(readFileSync(join(FIXTURE_DIR, "interaction.json"), "utf8")) as {
+  columns: Record<string, Column>;
+  outputs: Record<string, Column>;
+};
+const derived = specs as readonly DerivedSpec[];
+
+function columnsOf(family: readonly FeatureSpec[]): Map<string, boolean> {
+  const names = new Map<string, boolean>();
+  for (const s of family) {
+    if (s.kind !== "indicator") continue;
+    for (const tf of s.timeframes) for (const o of s.outputs) names.set(`${o.name}_${tf}`, s.needsVolume);
+  }
+  return names;
+}
+
+describe("interaction family", () => {
+  it("has one reference product per spec and no reference without a spec", () => {
+    expect(derived.map((s) => s.output.name).sort()).toEqual(Object.keys(fixture.outputs).sort());
+    expect(new Set(derived.map((s) => s.id)).size).toBe(derived.length);
+  });
+
+  for (const spec of derived) {
+    it(`${spec.id}: matches the reference product, in any block split`, () => {
+      const inputs = spec.inputs.map((name) => {
+        const col = fixture.columns[name];
+        expect(col, `fixture column ${name}`).toBeDefined();
+        return Float64Array.from(col, (v) => (v === null ? Number.NaN : v));
+      });
+      const n = inputs[0].length;
+      const whole = new Float64Array(n);
+      spec.combine(inputs, 0, n, whole);
+      expectClose(whole, fixture.outputs[spec.output.name], { abs: 1e-15, rel: 1e-12 }, spec.id);
+      const split = new Float64Array(n);
+      for (let from = 0; from < n; from += 7) spec.combine(inputs, from, Math.min(n, from + 7), split);
+      expect(Array.from(split)).toEqual(Array.from(whole));
+    });
+  }
+
+  it("reads only registered volume-free columns", () => {
+    const known = new Map([
+      ...columnsOf(momentum),
+      ...columnsOf(volatility),
+      ...columnsOf(volume),
+      ...columnsOf(regime),
+      ...columnsOf(statistics),
+    ]);
+    for (const spec of derived) {
+      for (const input of spec.inputs) {
+        expect(known.has(input), `${spec.id} input ${input} is a registered column`).toBe(true);
+        expect(known.get(input), `${spec.id} input ${input} needs no volume`).toBe(false);
+      }
+    }
+  });
+});
