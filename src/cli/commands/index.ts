@@ -2,12 +2,14 @@ import type { Command } from "commander";
 import { registerDataSynth } from "./data-synth.ts";
 import { registerDataValidate } from "./data-validate.ts";
 import { registerFeatures } from "./features.ts";
+import { registerWorkers } from "./workers.ts";
 
 /** The only list of commands: each entry adds its subcommands to the program. */
 const registrations: ReadonlyArray<(program: Command) => void> = [
   registerDataSynth,
   registerDataValidate,
   registerFeatures,
+  registerWorkers,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,0 +1,114 @@
+/**
+ * `mlf workers info [--json]`: starts one local worker and prints its hello (version, device, models).
+ * `mlf workers bench [--rows N] [--cols C] [--transport ipc|tcp] [--decode] [--json]`: moves an N x C
+ * float32 Arrow table to a worker and back, times 1-row round trips, and measures a plain memcpy of
+ * the same bytes in the same run (src/workers/bench.ts explains how each direction is timed).
+ */
+import type { Command } from "commander";
+import { UsageError } from "../../core/errors.ts";
+import { formatBenchResult, runTransferBench } from "../../workers/bench.ts";
+import { WorkerPool } from "../../workers/pool.ts";
+import type { Hello } from "../../workers/protocol/messages.ts";
+
+interface BenchRaw {
+  rows?: string;
+  cols?: string;
+  transport?: string;
+  repeats?: string;
+  roundTrips?: string;
+  decode?: boolean;
+  json?: boolean;
+}
+
+function wholeNumber(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+export function parseBenchArgs(raw: BenchRaw) {
+  const transport = raw.transport ?? "ipc";
+  if (transport !== "ipc" && transport !== "tcp") {
+    throw new UsageError(`--transport must be ipc or tcp, got "${transport}"`);
+  }
+  const rows = wholeNumber("--rows", raw.rows, 1_000_000, 1, 100_000_000);
+  const cols = wholeNumber("--cols", raw.cols, 8, 1, 10_000);
+  if (rows * cols * 4 > 1_500_000_000) {
+    throw new UsageError(
+      `--rows x --cols x 4 bytes must stay under 1.5 GB, got ${((rows * cols * 4) / 1e9).toFixed(1)} GB`,
+    );
+  }
+  return {
+    transport: transport as "ipc" | "tcp",
+    rows,
+    cols,
+    repeats: wholeNumber("--repeats", raw.repeats, 5, 1, 1000),
+    roundTrips: wholeNumber("--round-trips", raw.roundTrips, 1000, 10, 1_000_000),
+    decode: raw.decode === true,
+    json: raw.json === true,
+  };
+}
+
+function formatHello(h: Hello): string {
+  const models = h.models.map((m) => `  ${m.model_id.padEnd(24)} ${m.library} ${m.library_version}`);
+  return [
+    `worker ${h.worker_id} (pid ${h.pid}), mlf_workers ${h.worker_version}, Python ${h.python}, protocol ${h.protocol}`,
+    `device: ${h.device.kind} (${h.device.name})`,
+    `models:`,
+    ...models,
+  ].join("\n");
+}
+
+export function registerWorkers(program: Command): void {
+  const workers = program.command("workers").description("Python fitting workers: inspect and benchmark");
+
+  workers
+    .command("info")
+    .description("start one local worker and print its hello")
+    .option("--json", "print the hello message as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const pool = await WorkerPool.start({ workers: 1 });
+      try {
+        const [hello] = pool.workers();
+        if (hello === undefined) throw new UsageError("the worker did not say hello");
+        process.stdout.write(
+          opts.json === true ? `${JSON.stringify(hello, null, 2)}\n` : `${formatHello(hello)}\n`,
+        );
+      } finally {
+        await pool.close();
+      }
+    });
+
+  workers
+    .command("bench")
+    .description("time Arrow transfers to a worker and back, and 1-row round trips")
+    .option("--rows <n>", "rows of the table (default 1000000)")
+    .option("--cols <c>", "float32 columns (default 8)")
+    .option("--transport <kind>", "ipc (default) or tcp on 127.0.0.1")
+    .option("--repeats <n>", "timed repetitions of the big transfer (default 5)")
+    .option("--round-trips <n>", "timed 1-row round trips (default 1000)")
+    .option("--decode", "the worker decodes the Arrow frame to numpy and re-encodes it")
+    .option("--json", "print the result as JSON")
+    .action(async (raw: BenchRaw) => {
+      const args = parseBenchArgs(raw);
+      const pool = await WorkerPool.start({ workers: 1, transport: args.transport });
+      try {
+        const result = await runTransferBench(pool, args);
+        const out = args.json
+          ? JSON.stringify({ transport: args.transport, endpoint: pool.endpoint, ...result }, null, 2)
+          : formatBenchResult(result, `${args.transport} (${pool.endpoint})`);
+        process.stdout.write(`${out}\n`);
+      } finally {
+        await pool.close();
+      }
+    });
+}
