@@ -17,6 +17,41 @@ const fixture = JSON.parse(readFileSync(join(FIXTURE_DIR, "interaction.json"), "
 };
 const derived = specs as readonly DerivedSpec[];
 
+/** The family's columns, pinned: adding or renaming one is a deliberate change to this list. */
+const EXPECTED_IDS = [
+  "rsi14_1m_x_vol_regime_1m",
+  "rsi14_5m_x_vol_regime_15m",
+  "rsi14_15m_x_vol_regime_15m",
+  "rsi14_1h_x_vol_regime_1h",
+  "rsi14_1m_x_trend_regime_1m",
+  "rsi14_15m_x_trend_regime_15m",
+  "rsi14_1h_x_trend_regime_1h",
+  "rsi14_1m_x_trend_strength_1m",
+  "macd_hist_1m_x_trend_regime_1m",
+  "macd_hist_5m_x_trend_regime_15m",
+  "macd_hist_15m_x_trend_regime_15m",
+  "macd_hist_1h_x_trend_regime_1h",
+  "macd_hist_1m_x_vol_regime_1m",
+  "macd_hist_15m_x_vol_regime_15m",
+  "macd_hist_15m_x_trend_strength_15m",
+  "stoch_k_1m_x_vol_state_1m",
+  "stoch_k_5m_x_vol_state_15m",
+  "stoch_k_15m_x_vol_state_1h",
+  "stoch_k_1m_x_trend_regime_15m",
+  "stoch_k_15m_x_trend_regime_1h",
+  "adx14_1m_x_trend_regime_1m",
+  "adx14_15m_x_trend_regime_15m",
+  "adx14_1h_x_trend_regime_1h",
+  "atr14_1m_x_vol_regime_1m",
+  "atr14_15m_x_vol_regime_15m",
+  "bb_width20_15m_x_vol_regime_15m",
+  "bb_width20_1h_x_vol_regime_1h",
+  "parkinson20_1m_x_vol_state_15m",
+  "trend_regime_1m_x_trend_regime_15m",
+  "trend_regime_15m_x_trend_regime_1h",
+  "ret_skew20_15m_x_vol_regime_15m",
+];
+
 function columnsOf(family: readonly FeatureSpec[]): Map<string, boolean> {
   const names = new Map<string, boolean>();
   for (const s of family) {
@@ -27,6 +62,11 @@ function columnsOf(family: readonly FeatureSpec[]): Map<string, boolean> {
 }
 
 describe("interaction family", () => {
+  it("registers exactly the pinned interaction columns", () => {
+    expect(derived.map((s) => s.id)).toEqual(EXPECTED_IDS);
+    for (const s of derived) expect(s.output.name).toBe(s.id);
+  });
+
   it("has one reference product per spec and no reference without a spec", () => {
     expect(derived.map((s) => s.output.name).sort()).toEqual(Object.keys(fixture.outputs).sort());
     expect(new Set(derived.map((s) => s.id)).size).toBe(derived.length);
