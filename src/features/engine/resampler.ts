@@ -50,39 +50,48 @@ export class Resampler {
     const vol = bars.volume;
     const tfMs = this.tfMs;
     const series = this.series;
+    // The open bin lives in locals inside the loop (hot path) and is stored back at the end.
+    let { binStart, binEnd, o, h, l, c, v, n, lastTs } = this;
     for (let i = from; i < to; i++) {
       const t = ts[i];
       // Ingest rejects unsorted or duplicate timestamps; reaching this is a bug.
-      invariant(t > this.lastTs, `resampler rows must be strictly increasing (row ${i})`);
-      this.lastTs = t;
-      if (t >= this.binEnd) {
+      if (!(t > lastTs)) invariant(false, `resampler rows must be strictly increasing (row ${i})`);
+      lastTs = t;
+      if (t >= binEnd) {
         // The open bin's last minute is missing: the first later row closes it.
-        if (this.n > 0) this.emit();
+        if (n > 0) series.append(binStart, o, h, l, c, v, n);
         const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
-        this.binStart = dayStart + Math.floor((t - dayStart) / tfMs) * tfMs;
-        this.binEnd = Math.min(this.binStart + tfMs, dayStart + DAY_MS);
-        this.o = open[i];
-        this.h = high[i];
-        this.l = low[i];
-        this.v = vol ? vol[i] : 0;
-        this.n = 1;
+        binStart = dayStart + Math.floor((t - dayStart) / tfMs) * tfMs;
+        binEnd = Math.min(binStart + tfMs, dayStart + DAY_MS);
+        o = open[i];
+        h = high[i];
+        l = low[i];
+        v = vol ? vol[i] : 0;
+        n = 1;
       } else {
-        if (high[i] > this.h) this.h = high[i];
-        if (low[i] < this.l) this.l = low[i];
-        if (vol) this.v += vol[i];
-        this.n += 1;
+        if (high[i] > h) h = high[i];
+        if (low[i] < l) l = low[i];
+        if (vol) v += vol[i];
+        n += 1;
       }
-      this.c = close[i];
-      if (t + MINUTE_MS >= this.binEnd) this.emit();
+      c = close[i];
+      if (t + MINUTE_MS >= binEnd) {
+        series.append(binStart, o, h, l, c, v, n);
+        n = 0;
+        // Any later row opens a new bin.
+        binEnd = Number.NEGATIVE_INFINITY;
+      }
       if (visible) visible[i - from] = series.length;
     }
-  }
-
-  private emit(): void {
-    this.series.append(this.binStart, this.o, this.h, this.l, this.c, this.v, this.n);
-    this.n = 0;
-    // Any later row opens a new bin.
-    this.binEnd = Number.NEGATIVE_INFINITY;
+    this.binStart = binStart;
+    this.binEnd = binEnd;
+    this.o = o;
+    this.h = h;
+    this.l = l;
+    this.c = c;
+    this.v = v;
+    this.n = n;
+    this.lastTs = lastTs;
   }
 }
 

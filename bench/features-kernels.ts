@@ -1,0 +1,75 @@
+/**
+ * Where the feature engine's time goes: resampling, each indicator kernel on its own series, and the
+ * whole engine (kernels + alignment) without file output. Usage:
+ *   node bin/run-ts.js bench/features-kernels.ts [--bars N] [--data FILE] [--top K]
+ * Prints the slowest kernels first, in milliseconds for the whole series.
+ */
+import { parseArgs } from "node:util";
+import { TIMEFRAME_IDS } from "../src/core/timeframes.ts";
+import type { Bars } from "../src/data/bars.ts";
+import { loadBars } from "../src/data/ingest/index.ts";
+import { generateSynthBars } from "../src/data/synth/index.ts";
+import { FeatureEngine } from "../src/features/engine/feature-engine.ts";
+import { resampleBatch } from "../src/features/engine/resample-batch.ts";
+import { FEATURE_SPECS } from "../src/features/registry.ts";
+import type { SeriesView } from "../src/features/types.ts";
+
+const { values } = parseArgs({
+  options: {
+    bars: { type: "string", default: "1000000" },
+    data: { type: "string" },
+    top: { type: "string", default: "25" },
+  },
+});
+
+const bars: Bars = values.data
+  ? (await loadBars(values.data)).bars
+  : generateSynthBars({ bars: Number(values.bars), seed: 1 });
+const hasVolume = bars.volume !== null;
+console.log(`${bars.length} bars, volume: ${hasVolume}`);
+
+let t0 = performance.now();
+const series = new Map<string, SeriesView>();
+for (const tf of TIMEFRAME_IDS) series.set(tf, resampleBatch(bars, tf).series);
+console.log(`resample all 9 timeframes: ${(performance.now() - t0).toFixed(0)} ms`);
+
+const timings: { name: string; ms: number; outputs: number }[] = [];
+for (const spec of FEATURE_SPECS) {
+  if (spec.kind !== "indicator" || (spec.needsVolume && !hasVolume)) continue;
+  for (const tf of spec.timeframes) {
+    const s = series.get(tf)!;
+    const out = spec.outputs.map(() => new Float64Array(s.length));
+    const kernel = spec.create(tf);
+    t0 = performance.now();
+    kernel.advance(s, 0, s.length, out);
+    timings.push({
+      name: `${spec.family}/${spec.id}@${tf}`,
+      ms: performance.now() - t0,
+      outputs: out.length,
+    });
+  }
+}
+timings.sort((a, b) => b.ms - a.ms);
+const total = timings.reduce((s, t) => s + t.ms, 0);
+console.log(`kernels: ${timings.length}, total ${total.toFixed(0)} ms`);
+for (const t of timings.slice(0, Number(values.top)))
+  console.log(`  ${t.ms.toFixed(1).padStart(8)} ms  ${t.name} (${t.outputs} outputs)`);
+const byFamily = new Map<string, number>();
+for (const t of timings) byFamily.set(t.name.split("/")[0], (byFamily.get(t.name.split("/")[0]) ?? 0) + t.ms);
+console.log("by family:", Object.fromEntries([...byFamily].map(([k, v]) => [k, Math.round(v)])));
+
+const engine = new FeatureEngine({ hasVolume });
+const block = 65_536;
+t0 = performance.now();
+for (let from = 0; from < bars.length; from += block) {
+  const to = Math.min(bars.length, from + block);
+  engine.push(
+    bars,
+    from,
+    to,
+    engine.columns.map(() => new Float32Array(to - from)),
+  );
+}
+console.log(
+  `engine (${engine.columns.length} columns, blocks of ${block}): ${(performance.now() - t0).toFixed(0)} ms`,
+);
