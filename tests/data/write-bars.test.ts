@@ -117,6 +117,21 @@ describe("writeBars round trips", () => {
     }
   });
 
+  it("Arrow Int64 timestamps survive values before 1970 and beyond 2^32 ms", async () => {
+    const times = [
+      -86_400_000 * 365 - 60_000,
+      -1000,
+      0,
+      2 ** 32,
+      2 ** 32 + 60_000,
+      Date.parse("2262-04-11T23:47:00Z"),
+    ];
+    const path = join(dir, "epochs.arrow");
+    await writeBars(path, barsOf(times.map((t) => [t, 1, 1, 1, 1, 1])));
+    const ts = tableFromIPC(readFileSync(path)).getChild("timestamp")!.toArray() as BigInt64Array;
+    expect(Array.from(ts)).toEqual(times.map(BigInt));
+  });
+
   it("writes byte-identical files for identical bars, in every format", async () => {
     for (const ext of ["csv", "csv.gz", "parquet", "arrow"]) {
       const a = join(dir, `det-a.${ext}`);
