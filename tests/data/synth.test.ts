@@ -1,4 +1,5 @@
 // Statistical and structural properties of the synthetic bars, determinism and prefix stability.
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.ts";
@@ -273,6 +274,15 @@ describe("determinism and prefix stability", () => {
         ],
       ]
     `);
+  });
+
+  it("pins a digest of 100,000 bars of seed 1 (any change to the model or the stream shows here)", () => {
+    const b = generateSynthBars({ bars: 100_000, seed: 1 });
+    const hash = createHash("sha256");
+    for (const col of columns(b)) hash.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+    expect(hash.digest("hex")).toMatchInlineSnapshot(
+      `"e84d9e2b58d52d9c18a5cba0f9d8596814db2107954d0aad19ef805ee71a5cde"`,
+    );
   });
 
   it("starts at the first open minute at or after startMs", () => {
