@@ -1,6 +1,5 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
 import { RingBuffer } from "../primitives/ring-buffer.ts";
-import { RollingExtreme } from "../primitives/rolling-extreme.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const K_PERIOD = 14;
@@ -15,22 +14,35 @@ const D_PERIOD = 3;
  * %K is among its last 3.
  */
 class StochasticKernel implements FeatureKernel {
-  private readonly highest = new RollingExtreme(K_PERIOD, "max");
-  private readonly lowest = new RollingExtreme(K_PERIOD, "min");
   private readonly lastK = new RingBuffer(D_PERIOD);
+  /** Highest high / lowest low of the current 14-bar window and the bar each was seen at. */
+  private hh = Number.NEGATIVE_INFINITY;
+  private hhAt = -1;
+  private ll = Number.POSITIVE_INFINITY;
+  private llAt = -1;
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const { high, low, close } = src;
     const [kOut, dOut] = out;
     const lastK = this.lastK;
     for (let i = from; i < to; i++) {
-      this.highest.push(high[i]);
-      this.lowest.push(low[i]);
-      const hh = this.highest.value;
-      const ll = this.lowest.value;
+      // Running extremes over the source bars [i − 13, i]: a new bar that reaches the extreme takes
+      // it over; when the bar holding it leaves the window, the 14 bars are rescanned (rare, and
+      // reading history < to is allowed). Ties keep the latest bar, which leaves last.
+      const first = i - K_PERIOD + 1;
+      if (high[i] >= this.hh) {
+        this.hh = high[i];
+        this.hhAt = i;
+      } else if (this.hhAt < first) this.scanHigh(high, first, i);
+      if (low[i] <= this.ll) {
+        this.ll = low[i];
+        this.llAt = i;
+      } else if (this.llAt < first) this.scanLow(low, first, i);
+      const hh = this.hh;
+      const ll = this.ll;
       const r = i - from;
-      // Before bar 13 hh/ll are NaN; nothing enters %D's window until %K exists.
-      if (Number.isNaN(hh)) {
+      // Nothing enters %D's window until %K exists (bar 13).
+      if (first < 0) {
         kOut[r] = Number.NaN;
         dOut[r] = Number.NaN;
         continue;
@@ -46,6 +58,34 @@ class StochasticKernel implements FeatureKernel {
       kOut[r] = k;
       dOut[r] = lastK.sum() / D_PERIOD;
     }
+  }
+
+  /** Sets hh to the highest high of bars [max(first, 0), last], latest bar on ties. */
+  private scanHigh(high: Float64Array, first: number, last: number): void {
+    let best = high[last];
+    let at = last;
+    for (let j = last - 1; j >= first && j >= 0; j--) {
+      if (high[j] > best) {
+        best = high[j];
+        at = j;
+      }
+    }
+    this.hh = best;
+    this.hhAt = at;
+  }
+
+  /** Sets ll to the lowest low of bars [max(first, 0), last], latest bar on ties. */
+  private scanLow(low: Float64Array, first: number, last: number): void {
+    let best = low[last];
+    let at = last;
+    for (let j = last - 1; j >= first && j >= 0; j--) {
+      if (low[j] < best) {
+        best = low[j];
+        at = j;
+      }
+    }
+    this.ll = best;
+    this.llAt = at;
   }
 }
 

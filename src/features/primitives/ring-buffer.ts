@@ -52,16 +52,13 @@ export class RingBuffer {
 
   /** Sum of the values held, oldest → newest (NaN propagates). */
   sum(): number {
-    const n = this.filled;
-    const cap = this.capacity;
     const d = this.data;
-    let j = this.head - n;
-    if (j < 0) j += cap;
+    const n = this.filled;
+    const h = this.head;
     let s = 0;
-    for (let k = 0; k < n; k++) {
-      s += d[j];
-      j = j + 1 === cap ? 0 : j + 1;
-    }
+    // Oldest → newest is [h, capacity) then [0, h) when full, [0, h) otherwise: two plain loops.
+    if (n === this.capacity) for (let j = h; j < n; j++) s += d[j];
+    for (let j = 0; j < h; j++) s += d[j];
     return s;
   }
 
@@ -78,30 +75,32 @@ export class RingBuffer {
   std(): number {
     const n = this.filled;
     if (n === 0) return Number.NaN;
-    const cap = this.capacity;
     const d = this.data;
-    const start = this.head - n < 0 ? this.head - n + cap : this.head - n;
-    let j = start;
+    const cap = this.capacity;
+    const h = this.head;
+    // Oldest → newest is [a, capacity) then [0, h), with a = h when full (else the first part is empty).
+    const a = n === cap ? h : cap;
+    let lo = d[n === cap ? h : 0];
+    let hi = lo;
     let s = 0;
-    let lo = d[j];
-    let hi = d[j];
-    for (let k = 0; k < n; k++) {
+    for (let j = a; j < cap; j++) {
       const x = d[j];
       s += x;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
-      j = j + 1 === cap ? 0 : j + 1;
+    }
+    for (let j = 0; j < h; j++) {
+      const x = d[j];
+      s += x;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
     }
     if (Number.isNaN(s)) return Number.NaN;
     if (lo === hi) return 0;
     const m = s / n;
-    j = start;
     let ss = 0;
-    for (let k = 0; k < n; k++) {
-      const e = d[j] - m;
-      ss += e * e;
-      j = j + 1 === cap ? 0 : j + 1;
-    }
+    for (let j = a; j < cap; j++) ss += (d[j] - m) * (d[j] - m);
+    for (let j = 0; j < h; j++) ss += (d[j] - m) * (d[j] - m);
     return Math.sqrt(ss / n);
   }
 

@@ -1,5 +1,5 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingMoments } from "../primitives/rolling-moments.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 20;
@@ -7,19 +7,20 @@ const K = 2;
 
 /**
  * Bollinger band width (20, 2σ): (upper − lower) / middle = 2 · 2 · σ / SMA20 of closes, σ the
- * population standard deviation (ddof 0) of the 20 closes. Unitless. Warmup 19. Computed two-pass
- * around the mean each bar (no cancellation at high price levels) and exactly 0 on a constant window.
+ * population standard deviation (ddof 0) of the 20 closes. Unitless. Warmup 19. RollingMoments keeps
+ * its sums around a recent close (no cancellation at high price levels, exact on a tick grid) and
+ * gives exactly 0 on a constant window.
  */
 class BbWidth20Kernel implements FeatureKernel {
-  private readonly closes = new RingBuffer(WINDOW);
+  private readonly closes = new RollingMoments(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const close = src.close;
     const o = out[0];
-    const ring = this.closes;
+    const m = this.closes;
     for (let i = from; i < to; i++) {
-      ring.push(close[i]);
-      o[i - from] = ring.full ? (2 * K * ring.std()) / ring.mean() : Number.NaN;
+      m.push(close[i]);
+      o[i - from] = (2 * K * m.std) / m.mean;
     }
   }
 }

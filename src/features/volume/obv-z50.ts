@@ -1,5 +1,5 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingMoments } from "../primitives/rolling-moments.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { requireVolume } from "./require-volume.ts";
 
@@ -14,26 +14,22 @@ const WINDOW = 50;
  */
 class ObvZ50Kernel implements FeatureKernel {
   private obv = 0;
-  private readonly history = new RingBuffer(WINDOW);
+  private readonly history = new RollingMoments(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const close = src.close;
     const volume = requireVolume(src, "obv_z50");
     const o = out[0];
-    const ring = this.history;
+    const m = this.history;
     for (let i = from; i < to; i++) {
       if (i > 0) {
         const d = close[i] - close[i - 1];
         if (d > 0) this.obv += volume[i];
         else if (d < 0) this.obv -= volume[i];
       }
-      ring.push(this.obv);
-      if (!ring.full) {
-        o[i - from] = Number.NaN;
-        continue;
-      }
-      const sd = ring.std();
-      o[i - from] = sd > 0 ? (this.obv - ring.mean()) / sd : Number.NaN;
+      m.push(this.obv);
+      const sd = m.std; // NaN until the window is full
+      o[i - from] = sd > 0 ? (this.obv - m.mean) / sd : Number.NaN;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingSum } from "../primitives/rolling-sum.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { requireVolume } from "./require-volume.ts";
 
@@ -11,19 +11,15 @@ const WINDOW = 20;
  * Warmup 19. NaN when the mean is 0 (ln 0 is −∞, not a usable feature value).
  */
 class VolumeMa20Kernel implements FeatureKernel {
-  private readonly volumes = new RingBuffer(WINDOW);
+  private readonly volumes = new RollingSum(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const volume = requireVolume(src, "volume_ma20");
     const o = out[0];
-    const ring = this.volumes;
+    const sum = this.volumes;
     for (let i = from; i < to; i++) {
-      ring.push(volume[i]);
-      if (!ring.full) {
-        o[i - from] = Number.NaN;
-        continue;
-      }
-      const mean = ring.sum() / WINDOW;
+      sum.push(volume[i]);
+      const mean = sum.value / WINDOW; // NaN until the window is full
       o[i - from] = mean > 0 ? Math.log(mean) : Number.NaN;
     }
   }

@@ -1,5 +1,5 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingSum } from "../primitives/rolling-sum.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { requireVolume } from "./require-volume.ts";
 
@@ -10,20 +10,16 @@ const WINDOW = 20;
  * Unitless, 1 = an average bar. Warmup 19. NaN when the 20 bars have no volume at all.
  */
 class VolumeRatio20Kernel implements FeatureKernel {
-  private readonly volumes = new RingBuffer(WINDOW);
+  private readonly volumes = new RollingSum(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const volume = requireVolume(src, "volume_ratio20");
     const o = out[0];
-    const ring = this.volumes;
+    const sum = this.volumes;
     for (let i = from; i < to; i++) {
       const v = volume[i];
-      ring.push(v);
-      if (!ring.full) {
-        o[i - from] = Number.NaN;
-        continue;
-      }
-      const mean = ring.sum() / WINDOW;
+      sum.push(v);
+      const mean = sum.value / WINDOW; // NaN until the window is full
       o[i - from] = mean > 0 ? v / mean : Number.NaN;
     }
   }

@@ -1,5 +1,5 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingSum } from "../primitives/rolling-sum.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { requireVolume } from "./require-volume.ts";
 
@@ -8,12 +8,12 @@ const WINDOW = 20;
 /**
  * Deviation of the close from the rolling 20-bar VWAP of typical price:
  * close / (Σ tp·volume / Σ volume) − 1 with tp = (high + low + close) / 3. A fraction of price.
- * Warmup 19. NaN when the window's volume is 0 (VWAP undefined). Sums are recomputed from the 20
- * stored terms every bar (exact, chunking-independent).
+ * Warmup 19. NaN when the window's volume is 0 (VWAP undefined). Sums are RollingSums (O(1),
+ * re-anchored every 20 bars, exact for integer volumes).
  */
 class VwapDev20Kernel implements FeatureKernel {
-  private readonly priceVolume = new RingBuffer(WINDOW);
-  private readonly volumes = new RingBuffer(WINDOW);
+  private readonly priceVolume = new RollingSum(WINDOW);
+  private readonly volumes = new RollingSum(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const { high, low, close } = src;
@@ -25,12 +25,8 @@ class VwapDev20Kernel implements FeatureKernel {
       const v = volume[i];
       pv.push(((high[i] + low[i] + close[i]) / 3) * v);
       vs.push(v);
-      if (!vs.full) {
-        o[i - from] = Number.NaN;
-        continue;
-      }
-      const sv = vs.sum();
-      o[i - from] = sv > 0 ? close[i] / (pv.sum() / sv) - 1 : Number.NaN;
+      const sv = vs.value; // NaN until the window is full
+      o[i - from] = sv > 0 ? close[i] / (pv.value / sv) - 1 : Number.NaN;
     }
   }
 }

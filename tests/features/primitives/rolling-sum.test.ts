@@ -35,6 +35,14 @@ describe("RollingSum", () => {
     expect(rs.value).toBe(4);
   });
 
+  it("sums a window of zeros to exactly 0 whatever passed through before", () => {
+    const rs = new RollingSum(5);
+    for (const x of [0.1, 1e-3, 0.7, 1 / 3, 0.2, 0.3]) rs.push(x);
+    for (let i = 0; i < 5; i++) rs.push(0);
+    expect(rs.value).toBe(0);
+    expect(rs.partial).toBe(0);
+  });
+
   it("is NaN while a NaN is inside the window, then recovers", () => {
     const rs = new RollingSum(3);
     for (const x of [1, Number.NaN, 2, 3]) rs.push(x);
