@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
-import sys
 
-from mlf_workers.models import registry
-from mlf_workers.worker import Worker, WorkerConfig
+# Before anything slow: remember who spawned us, so a parent that dies while we import is noticed.
+PARENT_PID = os.getppid()
+
+import argparse  # noqa: E402 - deliberately after the parent pid capture
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+from mlf_workers.models import registry  # noqa: E402
+from mlf_workers.worker import Worker, WorkerConfig  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         fitters=registry(),
         hello_timeout_ms=args.hello_timeout_ms,
         pool_timeout_ms=args.pool_timeout_ms,
-        watch_parent=not args.no_parent_watch,
+        parent_pid=None if args.no_parent_watch else PARENT_PID,
         allow_cuda=not args.cpu,
     )
     try:

@@ -17,9 +17,11 @@ PR_SET_PDEATHSIG = 1
 
 
 class ParentWatch:
-    def __init__(self, enabled: bool = True) -> None:
-        self.parent_pid = os.getppid()
-        self.enabled = enabled and self.parent_pid > 1
+    """Follows `parent_pid` (the parent at interpreter start); None or 1 means follow nobody."""
+
+    def __init__(self, parent_pid: int | None) -> None:
+        self.parent_pid = parent_pid or 0
+        self.enabled = self.parent_pid > 1
         if self.enabled and sys.platform.startswith("linux"):
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:

@@ -3,25 +3,25 @@
 Rows whose target is NaN (no label: warm-up, horizon past the end) or whose features are not all
 finite are dropped from train and valid. Predict rows with a non-finite feature get p_up = NaN natively,
 which is also what the ONNX graph yields for them, so parity holds on every row.
+
+scikit-learn and skl2onnx are imported inside fit(): they take seconds to import, and a worker must
+answer hello quickly (library versions come from package metadata instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import onnx
-import skl2onnx
-import sklearn
-from skl2onnx.common.data_types import DoubleTensorType
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 
 from mlf_workers.models.base import FitFrames, FitResult, Progress, finite_metrics
 from mlf_workers.models.params import Choice, Integer, ParamSpec, Real
-from mlf_workers.onnx_graph import INPUT_NAME, OPSET, classifier_p_up
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
@@ -44,6 +44,8 @@ def predict_p_up(model: LogisticRegression, features: F32) -> F64:
 
 
 def score(prefix: str, y: npt.NDArray[np.int64], p_up: F64) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+
     if y.size == 0:
         return {}
     metrics = {
@@ -68,9 +70,15 @@ class LogisticFitter:
     }
 
     def library_version(self) -> str:
-        return str(sklearn.__version__)
+        return version("scikit-learn")
 
     def fit(self, frames: FitFrames, params: Mapping[str, Any], seed: int, progress: Progress) -> FitResult:
+        import skl2onnx
+        from skl2onnx.common.data_types import DoubleTensorType
+        from sklearn.linear_model import LogisticRegression
+
+        from mlf_workers.onnx_graph import INPUT_NAME, OPSET, classifier_p_up
+
         progress("load", fraction=0.0)
         names = frames.feature_names()
         x_train, y_train = labelled_rows(frames.features("train"), frames.target_values("train"))
@@ -119,12 +127,7 @@ class LogisticFitter:
             opset=OPSET,
             predictions={"p_up": p_up},
             metrics=finite_metrics(metrics),
-            library_versions={
-                "scikit-learn": str(sklearn.__version__),
-                "skl2onnx": str(skl2onnx.__version__),
-                "onnx": str(onnx.__version__),
-                "numpy": str(np.__version__),
-            },
+            library_versions={lib: version(lib) for lib in ("scikit-learn", "skl2onnx", "onnx", "numpy")},
         )
 
 

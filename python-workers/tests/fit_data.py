@@ -1,0 +1,68 @@
+"""Synthetic fit payloads: float32 feature columns plus a target_label in {-1, 0, 1} with some NaN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+TARGET = "target_label"
+
+
+def arrow_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
+def synthetic_table(rng: np.random.Generator, rows: int, features: int, *, target: bool = True) -> pa.Table:
+    """Features of very different scales; the label depends on f0 and f1 plus noise."""
+    scales = np.geomspace(0.01, 100.0, features).astype(np.float32)
+    x = (rng.normal(size=(rows, features)) * scales).astype(np.float32)
+    columns: dict[str, Any] = {f"f{j}": x[:, j] for j in range(features)}
+    if target:
+        signal = x[:, 0] / scales[0] - 0.5 * x[:, min(1, features - 1)] / scales[min(1, features - 1)]
+        label = np.sign(signal + rng.normal(size=rows)).astype(np.float32)
+        label[rng.random(rows) < 0.05] = np.nan  # unlabelled rows (warm-up, horizon past the end)
+        columns[TARGET] = label
+    return pa.table(columns)
+
+
+def fit_payload(seed: int = 0, rows: int = 2000, features: int = 5) -> dict[str, pa.Table]:
+    rng = np.random.default_rng(seed)
+    return {
+        "train": synthetic_table(rng, rows, features),
+        "valid": synthetic_table(rng, rows // 4, features),
+        "predict": synthetic_table(rng, rows // 2, features, target=False),
+    }
+
+
+def fit_fields(
+    model_id: str,
+    tables: dict[str, pa.Table],
+    params: dict[str, Any] | None = None,
+    seed: int = 7,
+    job_id: str = "job-1",
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Header fields and payload frames of a `fit` message for these tables."""
+    names = [n for n in ("train", "valid", "predict") if n in tables]
+    n_features = len([c for c in tables["train"].column_names if c != TARGET])
+    fields = {
+        "job_id": job_id,
+        "model_id": model_id,
+        "params": params or {},
+        "seed": seed,
+        "view": "feature_matrix",
+        "input_shape": [n_features],
+        "target": TARGET,
+        "frames": [{"name": n, "kind": "arrow", "rows": tables[n].num_rows} for n in names],
+    }
+    return fields, [arrow_bytes(tables[n]) for n in names]
+
+
+def feature_array(table: pa.Table) -> np.ndarray[Any, np.dtype[np.float32]]:
+    names = [c for c in table.column_names if c != TARGET]
+    return np.column_stack([table.column(n).to_numpy() for n in names]).astype(np.float32)
