@@ -210,7 +210,7 @@ const arbBars = fc.array(
     down: fc.oneof({ weight: 4, arbitrary: uniform(0, 2, STEP) }, uniform(0, 9, STEP)),
     openFrac: uniform(0, 1, 0.001),
   }),
-  { minLength: 1, maxLength: 120 },
+  { minLength: 1, maxLength: 120, size: "max" },
 );
 
 describe("tripleBarrierLabels: property against the naive reference", () => {
