@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerDataSynth } from "./data-synth.ts";
 import { registerDataValidate } from "./data-validate.ts";
 import { registerFeatures } from "./features.ts";
+import { registerRun } from "./run.ts";
 import { registerWorkers } from "./workers.ts";
 
 /** The only list of commands: each entry adds its subcommands to the program. */
@@ -9,6 +10,7 @@ const registrations: ReadonlyArray<(program: Command) => void> = [
   registerDataSynth,
   registerDataValidate,
   registerFeatures,
+  registerRun,
   registerWorkers,
 ];
 
