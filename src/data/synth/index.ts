@@ -88,7 +88,9 @@ export function generateSynthBars(opts: SynthOptions): Bars {
   let t = firstOpenMinuteAtOrAfter(opts.startMs ?? DEFAULT_START_MS);
   let logPrice = Math.log(startPrice);
   let variance = SIGMA_BAR * SIGMA_BAR;
-  let closeTicks = ticksOf(grid, startPrice);
+  let closeTicks = 0;
+  /** Whether logPrice moved since the last close was rounded (first bar, or a gap move). */
+  let priceMoved = true;
 
   for (let i = 0; i < n; i++) {
     if (i > 0) {
@@ -96,6 +98,7 @@ export function generateSynthBars(opts: SynthOptions): Bars {
       const closedMinutes = (next - t) / MINUTE_MS - 1;
       if (closedMinutes > 0) {
         logPrice += GAP_SIGMA_PER_SQRT_MINUTE * Math.sqrt(closedMinutes) * rng.normal();
+        priceMoved = true;
       }
       t = next;
     }
@@ -119,7 +122,9 @@ export function generateSynthBars(opts: SynthOptions): Bars {
     const logOpen = logPrice;
     logPrice += ret;
 
-    const openTicks = ticksOf(grid, Math.exp(logOpen));
+    // Inside a session the open is the previous close: reuse its rounding instead of another exp.
+    const openTicks = priceMoved ? ticksOf(grid, Math.exp(logOpen)) : closeTicks;
+    priceMoved = false;
     closeTicks = ticksOf(grid, Math.exp(logPrice));
     let highTicks = ticksOf(grid, Math.exp(logOpen + (ret + spreadUp) / 2));
     let lowTicks = ticksOf(grid, Math.exp(logOpen + (ret - spreadDown) / 2));
