@@ -43,7 +43,12 @@ def finish_model(graph: onnx.GraphProto, domains: set[str]) -> onnx.ModelProto:
 
 
 def classifier_p_up(
-    inner: onnx.ModelProto, inner_input: str, probabilities: str, n_features: int, positive_class: int = 1
+    name: str,
+    inner: onnx.ModelProto,
+    inner_input: str,
+    probabilities: str,
+    n_features: int,
+    positive_class: int = 1,
 ) -> onnx.ModelProto:
     """float32 `features` [n, f] → Cast(double) → inner graph → probabilities[:, positive_class] → p_up."""
     graph = inner.graph
@@ -57,7 +62,7 @@ def classifier_p_up(
     ]
     wrapped = helper.make_graph(
         nodes,
-        f"{graph.name or 'model'}_p_up",
+        name,  # converters name graphs with random uuids; a fixed name keeps the bytes reproducible
         inputs=[helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, [None, n_features])],
         outputs=[helper.make_tensor_value_info("p_up", TensorProto.DOUBLE, [None])],
         initializer=[*initializers, index],

@@ -106,7 +106,7 @@ class LogisticFitter:
             options={id(model): {"zipmap": False}},
             target_opset={"": OPSET, "ai.onnx.ml": 3},
         )
-        graph = classifier_p_up(inner, "features_f64", "probabilities", len(names))
+        graph = classifier_p_up("logistic_p_up", inner, "features_f64", "probabilities", len(names))
 
         progress("predict")
         predict = frames.table("predict")
