@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { adx14 } from "../../../src/features/momentum/adx14.ts";
 import { specs } from "../../../src/features/momentum/index.ts";
@@ -5,7 +6,7 @@ import { macd } from "../../../src/features/momentum/macd.ts";
 import { rsi14 } from "../../../src/features/momentum/rsi14.ts";
 import { stochastic } from "../../../src/features/momentum/stochastic.ts";
 import { runIndicator } from "../../../src/features/run-kernel.ts";
-import { checkIndicator, seriesOf } from "../primitives/indicator-harness.ts";
+import { arbitraryBars, checkIndicator, seriesOf } from "../primitives/indicator-harness.ts";
 
 const PCT: readonly [number, number] = [0, 100];
 
@@ -60,5 +61,41 @@ describe("momentum family", () => {
     const a = runIndicator(macd, seriesOf({ open: c, high: c, low: c, close: c, volume: null }));
     const b = runIndicator(macd, seriesOf({ open: big, high: big, low: big, close: big, volume: null }));
     for (let k = 0; k < 3; k++) for (let i = 33; i < 80; i++) expect(b[k][i]).toBeCloseTo(a[k][i], 14);
+  });
+
+  it("stochastic %K equals a naive 14-bar scan on random series (ties and flat bars included)", () => {
+    fc.assert(
+      fc.property(arbitraryBars, (bars) => {
+        const [k] = runIndicator(stochastic, bars, 3);
+        for (let i = 15; i < bars.length; i++) {
+          let hh = Number.NEGATIVE_INFINITY;
+          let ll = Number.POSITIVE_INFINITY;
+          for (let j = i - 13; j <= i; j++) {
+            hh = Math.max(hh, bars.high[j]);
+            ll = Math.min(ll, bars.low[j]);
+          }
+          const want = hh > ll ? (100 * (bars.close[i] - ll)) / (hh - ll) : Number.NaN;
+          expect(k[i]).toBe(want);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("ADX seeding waits for defined DX values when the series starts flat", () => {
+    const n = 80;
+    const close = Array.from({ length: n }, (_, i) => (i < 20 ? 100 : 100 + (i - 20) * 0.5));
+    const high = close.map((c, i) => (i < 20 ? c : c + 0.25));
+    const low = close.map((c, i) => (i < 20 ? c : c - 0.25));
+    const [adx, plus, minus] = runIndicator(adx14, seriesOf({ open: close, high, low, close, volume: null }));
+    // Smoothed TR is 0 until bar 20 and bar 20's up and down moves tie (no DM), so DX is undefined
+    // (NaN, not 0) on bars 14..20; ADX then needs 14 defined DX values: bars 21..34.
+    const first = adx.findIndex((v) => !Number.isNaN(v));
+    expect(first).toBe(34);
+    for (let i = first; i < n; i++) {
+      expect(Number.isFinite(adx[i])).toBe(true);
+      expect(plus[i]).toBeGreaterThan(minus[i]);
+    }
+    expect(adx[n - 1]).toBeGreaterThan(90);
   });
 });
