@@ -8,17 +8,18 @@
  * copies only when a column is not aligned for its element size.
  */
 import {
-  type DataType,
+  DataType,
   Field,
+  type Float,
   Float32,
   Float64,
   makeData,
+  Precision,
   RecordBatch,
   RecordBatchReader,
   RecordBatchStreamWriter,
   Schema,
   Struct,
-  type Type,
 } from "apache-arrow";
 import { WorkerError } from "../core/errors.ts";
 
@@ -110,8 +111,9 @@ export function decodeArrowFrame(bytes: Uint8Array, frameName = "arrow"): Decode
   return { rows, names, columns };
 }
 
-function isFloat(type: DataType): type is DataType<Type.Float> {
-  return type instanceof Float32 || type instanceof Float64 || type.typeId === 3;
+/** float32 or float64 (half floats would come back as raw Uint16 bits, so they are refused). */
+function isFloat(type: DataType): type is Float {
+  return DataType.isFloat(type) && type.precision !== Precision.HALF;
 }
 
 function concatColumn(parts: NumericColumn[], rows: number, type: DataType): NumericColumn {

@@ -97,7 +97,9 @@ describe("worker faults", () => {
     );
     expect(out.attempts).toBe(2);
     const dead = events.find((e) => e.kind === "worker-dead");
-    expect(dead?.kind === "worker-dead" && dead.cause).toMatch(/^silent for \d+ ms \(more than 3 heartbeats of 300 ms\)/);
+    expect(dead?.kind === "worker-dead" && dead.cause).toMatch(
+      /^silent for \d+ ms \(more than 3 heartbeats of 300 ms\)/,
+    );
     await expectAllGone([victim]);
   });
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { afterEach, expect } from "vitest";
-import { WorkerPool, type PoolEvent, type PoolOptions } from "../../src/workers/pool.ts";
 import type { FitRequest } from "../../src/workers/jobs.ts";
+import { type PoolEvent, type PoolOptions, WorkerPool } from "../../src/workers/pool.ts";
 
 export const DEBUG_ENV = { MLF_WORKER_DEBUG: "1" };
 
@@ -40,7 +40,9 @@ export async function expectAllGone(pids: number[], timeoutMs = 5000): Promise<v
 const open: WorkerPool[] = [];
 
 /** Starts a pool that is closed (and checked for orphans) after the current test. */
-export async function startPool(options: PoolOptions = {}): Promise<{ pool: WorkerPool; events: PoolEvent[] }> {
+export async function startPool(
+  options: PoolOptions = {},
+): Promise<{ pool: WorkerPool; events: PoolEvent[] }> {
   const events: PoolEvent[] = [];
   const pool = await WorkerPool.start({
     workerEnv: DEBUG_ENV,

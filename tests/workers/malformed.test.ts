@@ -45,7 +45,8 @@ async function acceptedWorker() {
   const next = async (): Promise<Message> => {
     const end = Date.now() + 30_000;
     while (inbox.length === 0) {
-      if (Date.now() > end) throw new Error(`no message from the worker; its output: ${worker.lastLines().join(" | ")}`);
+      if (Date.now() > end)
+        throw new Error(`no message from the worker; its output: ${worker.lastLines().join(" | ")}`);
       await new Promise<void>((r) => {
         waiters.push(r);
         setTimeout(r, 200);
@@ -68,7 +69,9 @@ describe("malformed messages", () => {
     await transport.send("w0", [new Uint8Array([0xc1, 0x00])]);
     expect(await next()).toMatchObject({ type: "error", code: "MALFORMED" });
 
-    await transport.send("w0", [encode({ protocol: 1, type: "cancel", msg_id: "x1", job_id: "j9", colour: "red" })]);
+    await transport.send("w0", [
+      encode({ protocol: 1, type: "cancel", msg_id: "x1", job_id: "j9", colour: "red" }),
+    ]);
     const unknownKey = await next();
     expect(unknownKey).toMatchObject({ type: "error", code: "MALFORMED" });
     expect(unknownKey.type === "error" && unknownKey.message).toContain("colour");
