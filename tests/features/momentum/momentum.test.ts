@@ -6,7 +6,7 @@ import { macd } from "../../../src/features/momentum/macd.ts";
 import { rsi14 } from "../../../src/features/momentum/rsi14.ts";
 import { stochastic } from "../../../src/features/momentum/stochastic.ts";
 import { runIndicator } from "../../../src/features/run-kernel.ts";
-import { arbitraryBars, checkIndicator, seriesOf } from "../primitives/indicator-harness.ts";
+import { arbitraryBars, checkIndicator, checkOnRealData, seriesOf } from "../primitives/indicator-harness.ts";
 
 const PCT: readonly [number, number] = [0, 100];
 
@@ -97,5 +97,16 @@ describe("momentum family", () => {
       expect(plus[i]).toBeGreaterThan(minus[i]);
     }
     expect(adx[n - 1]).toBeGreaterThan(90);
+  });
+});
+
+describe("momentum family on real data", () => {
+  checkOnRealData([rsi14, macd, stochastic, adx14], {
+    rsi14: PCT,
+    stoch_k: PCT,
+    stoch_d: PCT,
+    adx14: PCT,
+    plus_di14: PCT,
+    minus_di14: PCT,
   });
 });

@@ -10,9 +10,11 @@ import { resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_TIMEFRAMES } from "../../../src/core/timeframes.ts";
+import { loadBars } from "../../../src/data/ingest/index.ts";
 import { runIndicator } from "../../../src/features/run-kernel.ts";
+import { seriesFromBars } from "../../../src/features/series.ts";
 import type { IndicatorSpec, SeriesView } from "../../../src/features/types.ts";
-import { REPO_ROOT } from "../../helpers/real-data.ts";
+import { REPO_ROOT, realDataPath } from "../../helpers/real-data.ts";
 
 export interface GoldenFixture {
   readonly input: {
@@ -228,5 +230,33 @@ export function checkIndicator(spec: IndicatorSpec, checks: IndicatorChecks = {}
         { numRuns: 60 },
       );
     });
+  });
+}
+
+/**
+ * On the real TX 1m bars (with volume, rolls and session gaps): after the warm-up every value is
+ * finite (no NaN from a degenerate window on real data) and within the given ranges. Skips when the
+ * data is absent outside CI (see tests/helpers/real-data.ts).
+ */
+export function checkOnRealData(
+  specs: readonly IndicatorSpec[],
+  ranges: Record<string, readonly [number, number]> = {},
+): void {
+  const path = realDataPath("tx");
+  it.skipIf(!path)("gives finite values after the warm-up on real TX 1m bars", async () => {
+    const { bars } = await loadBars(path!);
+    const series = seriesFromBars(bars);
+    for (const spec of specs) {
+      const cols = runIndicator(spec, series);
+      spec.outputs.forEach((o, k) => {
+        const range = ranges[o.name] ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+        let bad = -1;
+        for (let i = spec.warmup; i < bars.length && bad < 0; i++) {
+          const v = cols[k][i];
+          if (!(Number.isFinite(v) && v >= range[0] && v <= range[1])) bad = i;
+        }
+        expect(bad, `${o.name}[${bad}] = ${cols[k][bad]}`).toBe(-1);
+      });
+    }
   });
 }

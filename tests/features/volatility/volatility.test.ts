@@ -5,7 +5,7 @@ import { bbWidth20 } from "../../../src/features/volatility/bb-width20.ts";
 import { garmanKlass20 } from "../../../src/features/volatility/garman-klass20.ts";
 import { specs } from "../../../src/features/volatility/index.ts";
 import { parkinson20 } from "../../../src/features/volatility/parkinson20.ts";
-import { checkIndicator, seriesOf } from "../primitives/indicator-harness.ts";
+import { checkIndicator, checkOnRealData, seriesOf } from "../primitives/indicator-harness.ts";
 
 const NON_NEGATIVE: readonly [number, number] = [0, Number.POSITIVE_INFINITY];
 
@@ -59,5 +59,14 @@ describe("volatility family", () => {
       const [b] = runIndicator(spec, s2);
       for (let i = spec.warmup; i < n; i++) expect(b[i]).toBeCloseTo(a[i], 13);
     }
+  });
+});
+
+describe("volatility family on real data", () => {
+  checkOnRealData([atr14, parkinson20, garmanKlass20, bbWidth20], {
+    atr14: NON_NEGATIVE,
+    parkinson20: NON_NEGATIVE,
+    garman_klass20: NON_NEGATIVE,
+    bb_width20: NON_NEGATIVE,
   });
 });

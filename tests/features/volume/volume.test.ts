@@ -5,7 +5,7 @@ import { obvZ50 } from "../../../src/features/volume/obv-z50.ts";
 import { volumeMa20 } from "../../../src/features/volume/volume-ma20.ts";
 import { volumeRatio20 } from "../../../src/features/volume/volume-ratio20.ts";
 import { vwapDev20 } from "../../../src/features/volume/vwap-dev20.ts";
-import { checkIndicator, seriesOf } from "../primitives/indicator-harness.ts";
+import { checkIndicator, checkOnRealData, seriesOf } from "../primitives/indicator-harness.ts";
 
 checkIndicator(vwapDev20);
 // A population z-score over n values is bounded by sqrt(n − 1) = 7 for n = 50.
@@ -51,5 +51,12 @@ describe("volume family", () => {
     expect(runIndicator(volumeRatio20, s)[0][24]).toBe(1);
     expect(runIndicator(volumeMa20, s)[0][24]).toBe(Math.log(40));
     expect(runIndicator(vwapDev20, s)[0][24]).toBe(0);
+  });
+});
+
+describe("volume family on real data", () => {
+  checkOnRealData([vwapDev20, obvZ50, volumeRatio20, volumeMa20], {
+    obv_z50: [-7 - 1e-9, 7 + 1e-9],
+    volume_ratio20: [0, 20 + 1e-9],
   });
 });
