@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BundleError, ConfigError } from "../../src/core/errors.ts";
 import { applyScaler, applyScalerColumn } from "../../src/scalers/apply-scaler.ts";
-import { fitScaler } from "../../src/scalers/fit-scaler.ts";
+import { fitScaler, quantileInPlace } from "../../src/scalers/fit-scaler.ts";
 import {
   loadScaler,
   SCALER_KINDS,
@@ -117,6 +117,35 @@ describe("scaler JSON", () => {
     );
     expect(() => scalerFromJson('{"kind":"robust","columns":["a"],"center":[1],"scale":[0]}')).toThrow(
       BundleError,
+    );
+  });
+});
+
+describe("quantileInPlace", () => {
+  it("equals the sorted-array quantile with linear interpolation (duplicates, sorted and reversed input)", () => {
+    const sortedQuantile = (s: number[], q: number) => {
+      const pos = q * (s.length - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, s.length - 1);
+      return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 300, size: "max" }),
+        fc.constantFrom("random", "ascending", "descending"),
+        fc.constantFrom(0, 0.1, 0.25, 0.5, 0.75, 0.9, 1),
+        (xs, order, q) => {
+          const vals = xs.map((x) => x * 0.37);
+          if (order === "ascending") vals.sort((a, b) => a - b);
+          if (order === "descending") vals.sort((a, b) => b - a);
+          const want = sortedQuantile(
+            [...vals].sort((a, b) => a - b),
+            q,
+          );
+          expect(quantileInPlace(Float64Array.from(vals), q)).toBe(want);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
