@@ -45,16 +45,34 @@ function validityOf(values: Float64Array, from: number, to: number): { bitmap: U
   return { bitmap, nulls };
 }
 
+/**
+ * Epoch-ms doubles into an Int64 column without a BigInt per value: integers below 2^53 split exactly
+ * into a low and a high 32-bit word (little-endian layout, as Arrow requires). NaN leaves 0 (null).
+ */
+function int64Of(values: Float64Array, from: number, to: number, out: BigInt64Array): BigInt64Array {
+  const words = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+  for (let r = 0, i = from; i < to; r++, i++) {
+    const t = values[i];
+    if (Number.isNaN(t)) {
+      words[2 * r] = 0;
+      words[2 * r + 1] = 0;
+    } else {
+      const high = Math.floor(t / 4294967296);
+      words[2 * r] = t - high * 4294967296;
+      words[2 * r + 1] = high;
+    }
+  }
+  return out;
+}
+
 function targetChildren(labels: Labels, from: number, to: number) {
   const n = to - from;
   const label = new Int8Array(n);
-  const t1 = new BigInt64Array(n);
   for (let r = 0; r < n; r++) {
     const l = labels.label[from + r];
     if (!Number.isNaN(l)) label[r] = l;
-    const t = labels.t1[from + r];
-    if (!Number.isNaN(t)) t1[r] = BigInt(t);
   }
+  const t1 = int64Of(labels.t1, from, to, new BigInt64Array(n));
   const lv = validityOf(labels.label, from, to);
   const tv = validityOf(labels.t1, from, to);
   const rv = validityOf(labels.ret, from, to);
@@ -95,19 +113,27 @@ export async function writeFeatureFile(
   const structType = new Struct(fields);
   const chunk = config.features.chunk_rows;
 
-  await withAtomicOutput(opts.outPath, (tmp) => {
-    const sink = new FileSink(tmp);
+  await withAtomicOutput(opts.outPath, async (tmp) => {
+    const sink = await FileSink.open(tmp);
     try {
       const writer = new RecordBatchFileWriter();
       writer.reset(sink, schema);
-      for (let from = 0; from < bars.length; from += chunk) {
+      // Two sets of block buffers: the engine fills one while the other's batch is being written
+      // (FileSink.flush writes in the background). A set is reused only once its write completed.
+      const block = Math.min(chunk, Math.max(1, bars.length));
+      const sets = [0, 1].map(() => ({
+        cols: engine.columns.map(() => new Float32Array(block)),
+        ts: new BigInt64Array(block),
+        written: Promise.resolve(),
+      }));
+      for (let from = 0, k = 0; from < bars.length; from += chunk, k++) {
         const to = Math.min(bars.length, from + chunk);
         const n = to - from;
-        // Fresh arrays per block: the batch references them without a copy.
-        const cols = engine.columns.map(() => new Float32Array(n));
+        const set = sets[k % 2];
+        await set.written;
+        const cols = n === block ? set.cols : set.cols.map((c) => c.subarray(0, n));
         engine.push(bars, from, to, cols);
-        const ts = new BigInt64Array(n);
-        for (let r = 0; r < n; r++) ts[r] = BigInt(bars.ts[from + r]);
+        const ts = int64Of(bars.ts, from, to, set.ts.subarray(0, n));
         const children = [
           makeData({ type: new Int64(), length: n, nullCount: 0, data: ts }),
           ...cols.map((data) => makeData({ type: new Float32(), length: n, nullCount: 0, data })),
@@ -115,13 +141,13 @@ export async function writeFeatureFile(
         ];
         const data = makeData({ type: structType, length: n, nullCount: 0, children });
         writer.write(new RecordBatch(schema, data));
+        set.written = sink.flush();
       }
-      // An empty feature set still yields a valid file with its schema.
+      // The footer (and, for an empty input, the schema) go out on finish.
       writer.finish();
-      writer.close();
-      sink.closeFile();
+      await sink.closeFile();
     } catch (e) {
-      sink.closeFile();
+      await sink.abandon();
       throw e;
     }
   });

@@ -1,0 +1,91 @@
+/**
+ * End-to-end feature benchmark: CSV in → Arrow out through the real CLI, as a user runs it.
+ *   1. `mlf data synth --bars N --seed 1 --out DIR/synth.csv` (not timed)
+ *   2. `/usr/bin/time -v mlf features --data DIR/synth.csv --out DIR/synth.arrow`: wall time, peak RSS
+ *   3. the same on the 3.1M-bar NQ file from ../shared/data (skipped with --skip-nq or when absent)
+ * Usage: node bin/run-ts.js bench/features.ts [--bars 1000000] [--dir DIR] [--skip-nq] [--runs 1]
+ * Prints one markdown table row per run, ready for docs/benchmarks.md.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { REAL_DATA, REPO_ROOT } from "../tests/helpers/real-data.ts";
+
+const { values } = parseArgs({
+  options: {
+    bars: { type: "string", default: "1000000" },
+    dir: { type: "string" },
+    "skip-nq": { type: "boolean", default: false },
+    runs: { type: "string", default: "1" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const MLF = join(REPO_ROOT, "bin", "mlf.js");
+const dir = values.dir ?? mkdtempSync(join(tmpdir(), "mlf-bench-features-"));
+mkdirSync(dir, { recursive: true });
+
+interface Measured {
+  wallS: number;
+  userS: number;
+  sysS: number;
+  peakMb: number;
+  stdout: string;
+}
+
+/** Runs `node ARGS` under GNU time -v: wall clock, CPU time and peak resident memory. */
+function timed(args: string[]): Measured {
+  const r = spawnSync("/usr/bin/time", ["-v", "node", ...args], { encoding: "utf8", cwd: REPO_ROOT });
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed:\n${r.stderr}`);
+  const field = (re: RegExp) => {
+    const m = re.exec(r.stderr);
+    if (!m) throw new Error(`cannot read /usr/bin/time output:\n${r.stderr}`);
+    return m;
+  };
+  const wall = field(/Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/);
+  return {
+    wallS: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]),
+    userS: Number(field(/User time \(seconds\): ([\d.]+)/)[1]),
+    sysS: Number(field(/System time \(seconds\): ([\d.]+)/)[1]),
+    peakMb: Number(field(/Maximum resident set size \(kbytes\): (\d+)/)[1]) / 1024,
+    stdout: r.stdout.trim(),
+  };
+}
+
+function row(label: string, m: Measured, out: string): string {
+  const rows = /wrote (\d+) rows/.exec(m.stdout)?.[1] ?? "?";
+  const columns = /x (\d+) columns/.exec(m.stdout)?.[1] ?? "?";
+  const mb = (statSync(out).size / 2 ** 20).toFixed(0);
+  return `| ${label} | ${Number(rows).toLocaleString("en-US")} | ${columns} | ${m.wallS.toFixed(2)} | ${m.userS.toFixed(2)} | ${m.sysS.toFixed(2)} | ${m.peakMb.toFixed(0)} | ${mb} |`;
+}
+
+const bars = Number(values.bars);
+const runs = Number(values.runs);
+const csv = join(dir, `synth-${bars}.csv`);
+if (!existsSync(csv)) {
+  execFileSync("node", [MLF, "data", "synth", "--bars", String(bars), "--seed", "1", "--out", csv], {
+    stdio: "inherit",
+  });
+}
+const inputs: { label: string; path: string }[] = [
+  { label: `synthetic CSV (${(statSync(csv).size / 2 ** 20).toFixed(0)} MB)`, path: csv },
+];
+if (!values["skip-nq"] && existsSync(REAL_DATA.nq))
+  inputs.push({ label: "NQ csv.gz (no volume)", path: REAL_DATA.nq });
+
+console.log(
+  `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), ${new Date().toISOString()}`,
+);
+console.log("| input | rows | columns | wall s | user s | sys s | peak RSS MB | output MB |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const input of inputs) {
+  const out = join(dir, "features.arrow");
+  for (let k = 0; k < runs; k++) {
+    const m = timed([MLF, "features", "--data", input.path, "--out", out]);
+    console.log(row(input.label, m, out));
+  }
+  rmSync(out, { force: true });
+}
+if (!values.keep && values.dir === undefined) rmSync(dir, { recursive: true, force: true });
