@@ -1,5 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { WindowBuffer } from "../primitives/window-buffer.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 20;
@@ -31,7 +31,7 @@ export const amihud: IndicatorSpec = {
 
 class AmihudKernel implements FeatureKernel {
   /** Per-bar ratio, NaN for bars without volume (skipped by the mean). */
-  private readonly ratios = new RingBuffer(WINDOW);
+  private readonly ratios = new WindowBuffer(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const c = src.close;
@@ -51,7 +51,8 @@ class AmihudKernel implements FeatureKernel {
       }
       let s = 0;
       let n = 0;
-      for (let k = 0; k < WINDOW; k++) {
+      const start = ratios.start;
+      for (let k = start; k < start + WINDOW; k++) {
         const x = d[k];
         if (!Number.isNaN(x)) {
           s += x;

@@ -1,5 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingSum } from "../primitives/rolling-sum.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 20;
@@ -33,7 +33,8 @@ export const corwinSchultz: IndicatorSpec = {
 };
 
 class CorwinSchultzKernel implements FeatureKernel {
-  private readonly estimates = new RingBuffer(WINDOW);
+  /** Running sum re-anchored every 20 bars (see RollingSum): estimates are >= 0 and small. */
+  private readonly estimates = new RollingSum(WINDOW);
   /** ln(H/L) of the previous bar. */
   private prevLogRange = Number.NaN;
 
@@ -53,7 +54,7 @@ class CorwinSchultzKernel implements FeatureKernel {
         est.push(alpha > 0 ? (2 * (ea - 1)) / (1 + ea) : 0);
       }
       this.prevLogRange = logRange;
-      o[i - from] = est.full ? est.sum() / WINDOW : Number.NaN;
+      o[i - from] = est.mean;
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { WindowBuffer } from "../primitives/window-buffer.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { TickRule } from "./tick-rule.ts";
 
@@ -33,14 +33,14 @@ export const kyleLambda: IndicatorSpec = {
 
 class KyleLambdaKernel implements FeatureKernel {
   private readonly rule = new TickRule();
-  private readonly dp = new RingBuffer(WINDOW);
-  private readonly q = new RingBuffer(WINDOW);
+  private readonly dp = new WindowBuffer(WINDOW);
+  private readonly q = new WindowBuffer(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const c = src.close;
     const v = src.volume!;
     const o = out[0];
-    // Both rings are pushed together, so slot k of one pairs with slot k of the other.
+    // Both buffers are pushed together, so slot k of one pairs with slot k of the other.
     const dp = this.dp.data;
     const q = this.q.data;
     for (let i = from; i < to; i++) {
@@ -53,11 +53,18 @@ class KyleLambdaKernel implements FeatureKernel {
         o[i - from] = Number.NaN;
         continue;
       }
-      const mq = this.q.mean();
-      const mp = this.dp.mean();
+      const s = this.q.start;
+      let sumQ = 0;
+      let sumP = 0;
+      for (let k = s; k < s + WINDOW; k++) {
+        sumQ += q[k];
+        sumP += dp[k];
+      }
+      const mq = sumQ / WINDOW;
+      const mp = sumP / WINDOW;
       let sqq = 0;
       let sqp = 0;
-      for (let k = 0; k < WINDOW; k++) {
+      for (let k = s; k < s + WINDOW; k++) {
         const e = q[k] - mq;
         sqq += e * e;
         sqp += e * (dp[k] - mp);

@@ -1,4 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
+import { WindowBuffer } from "../primitives/window-buffer.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 20;
@@ -27,30 +28,25 @@ export const returnAutocorr: IndicatorSpec = {
 };
 
 class ReturnAutocorrKernel implements FeatureKernel {
-  /** Log returns of the last 21 bars, oldest first once full; shifted in place (21 doubles). */
-  private readonly r = new Float64Array(WINDOW + 1);
-  private held = 0;
+  /** Log returns of the last 21 bars: 20 pairs. */
+  private readonly r = new WindowBuffer(WINDOW + 1);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const c = src.close;
     const o = out[0];
-    const r = this.r;
+    const buf = this.r;
     for (let i = from; i < to; i++) {
-      if (i > 0) {
-        if (this.held === WINDOW + 1) r.copyWithin(0, 1);
-        else this.held++;
-        r[this.held - 1] = Math.log(c[i] / c[i - 1]);
-      }
-      o[i - from] = this.held === WINDOW + 1 ? lagCorrelation(r) : Number.NaN;
+      if (i > 0) buf.push(Math.log(c[i] / c[i - 1]));
+      o[i - from] = buf.full ? lagCorrelation(buf.data, buf.start) : Number.NaN;
     }
   }
 }
 
-/** Correlation of r[1..20] with r[0..19]. */
-function lagCorrelation(r: Float64Array): number {
+/** Correlation of r[s+1 .. s+20] with r[s .. s+19]. */
+function lagCorrelation(r: Float64Array, s: number): number {
   let sa = 0;
   let sb = 0;
-  for (let k = 1; k <= WINDOW; k++) {
+  for (let k = s + 1; k <= s + WINDOW; k++) {
     sa += r[k];
     sb += r[k - 1];
   }
@@ -59,7 +55,7 @@ function lagCorrelation(r: Float64Array): number {
   let sab = 0;
   let saa = 0;
   let sbb = 0;
-  for (let k = 1; k <= WINDOW; k++) {
+  for (let k = s + 1; k <= s + WINDOW; k++) {
     const a = r[k] - ma;
     const b = r[k - 1] - mb;
     sab += a * b;

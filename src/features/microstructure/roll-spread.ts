@@ -1,4 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
+import { WindowBuffer } from "../primitives/window-buffer.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 20;
@@ -8,7 +9,7 @@ const WINDOW = 20;
  * spread = 2 · sqrt(-cov(Δp_t, Δp_{t-1})) over the last 20 pairs (sample covariance, ddof 1, as
  * pandas `rolling(20).cov`), divided by the close to give a fraction of price. A non-negative
  * covariance has no Roll spread; following Goyenko, Holden & Trzcinka (2009) the estimate is then 0.
- * Recomputed from the source closes each bar (two-pass): exact for any chunking.
+ * Recomputed from the last 21 price changes each bar (two-pass): exact for any chunking.
  */
 export const rollSpread: IndicatorSpec = {
   kind: "indicator",
@@ -26,34 +27,41 @@ export const rollSpread: IndicatorSpec = {
   // The oldest pair at bar t needs Δp_{t-20} = c_{t-20} - c_{t-21}: first value at bar 21.
   warmup: WINDOW + 1,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return { advance };
+    return new RollSpreadKernel();
   },
 };
 
-function advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-  const c = src.close;
-  const o = out[0];
-  for (let i = from; i < to; i++) {
-    if (i < WINDOW + 1) {
-      o[i - from] = Number.NaN;
-      continue;
+class RollSpreadKernel implements FeatureKernel {
+  /** The last 21 price changes: 20 pairs (Δp_j, Δp_{j-1}). */
+  private readonly dp = new WindowBuffer(WINDOW + 1);
+
+  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
+    const c = src.close;
+    const o = out[0];
+    const buf = this.dp;
+    for (let i = from; i < to; i++) {
+      if (i > 0) buf.push(c[i] - c[i - 1]);
+      if (!buf.full) {
+        o[i - from] = Number.NaN;
+        continue;
+      }
+      const cov = lagCovariance(buf.data, buf.start);
+      o[i - from] = cov < 0 ? (2 * Math.sqrt(-cov)) / c[i] : 0;
     }
-    const cov = lagCovariance(c, i);
-    o[i - from] = cov < 0 ? (2 * Math.sqrt(-cov)) / c[i] : 0;
   }
 }
 
-/** Sample covariance of (Δp_j, Δp_{j-1}) for j = i-19..i. */
-function lagCovariance(c: Float64Array, i: number): number {
+/** Sample covariance of (d[k], d[k-1]) for k = s+1 .. s+20. */
+function lagCovariance(d: Float64Array, s: number): number {
   let sa = 0;
   let sb = 0;
-  for (let j = i - WINDOW + 1; j <= i; j++) {
-    sa += c[j] - c[j - 1];
-    sb += c[j - 1] - c[j - 2];
+  for (let k = s + 1; k <= s + WINDOW; k++) {
+    sa += d[k];
+    sb += d[k - 1];
   }
   const ma = sa / WINDOW;
   const mb = sb / WINDOW;
   let sab = 0;
-  for (let j = i - WINDOW + 1; j <= i; j++) sab += (c[j] - c[j - 1] - ma) * (c[j - 1] - c[j - 2] - mb);
+  for (let k = s + 1; k <= s + WINDOW; k++) sab += (d[k] - ma) * (d[k - 1] - mb);
   return sab / (WINDOW - 1);
 }

@@ -1,5 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingSum } from "../primitives/rolling-sum.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { TickRule } from "./tick-rule.ts";
 
@@ -7,7 +7,8 @@ const WINDOW = 20;
 
 /**
  * Signed-volume (order-flow) imbalance: Σ side_t · v_t / Σ v_t over the last 20 bars, -1..1, with each
- * bar's side from the tick rule (tick-rule.ts). NaN when the 20 bars traded nothing.
+ * bar's side from the tick rule (tick-rule.ts). NaN when the 20 bars traded nothing. Running sums,
+ * re-anchored every 20 bars (RollingSum); integer volumes keep them exact.
  */
 export const signedVolume: IndicatorSpec = {
   kind: "indicator",
@@ -29,8 +30,8 @@ export const signedVolume: IndicatorSpec = {
 
 class SignedVolumeKernel implements FeatureKernel {
   private readonly rule = new TickRule();
-  private readonly signed = new RingBuffer(WINDOW);
-  private readonly volume = new RingBuffer(WINDOW);
+  private readonly signed = new RollingSum(WINDOW);
+  private readonly volume = new RollingSum(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const v = src.volume!;
@@ -45,8 +46,8 @@ class SignedVolumeKernel implements FeatureKernel {
         o[i - from] = Number.NaN;
         continue;
       }
-      const total = this.volume.sum();
-      o[i - from] = total > 0 ? this.signed.sum() / total : Number.NaN;
+      const total = this.volume.value;
+      o[i - from] = total > 0 ? this.signed.value / total : Number.NaN;
     }
   }
 }

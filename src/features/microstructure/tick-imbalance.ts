@@ -1,5 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { RollingSum } from "../primitives/rolling-sum.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 import { TickRule } from "./tick-rule.ts";
 
@@ -27,7 +27,8 @@ export const tickImbalance: IndicatorSpec = {
 
 class TickImbalanceKernel implements FeatureKernel {
   private readonly rule = new TickRule();
-  private readonly sides = new RingBuffer(WINDOW);
+  /** Sums of -1/0/1: exact in a running sum. */
+  private readonly sides = new RollingSum(WINDOW);
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const o = out[0];
@@ -35,8 +36,7 @@ class TickImbalanceKernel implements FeatureKernel {
     for (let i = from; i < to; i++) {
       const side = this.rule.update(src.close, i);
       if (i > 0) sides.push(side);
-      // Sums of small integers: exact, whatever the order.
-      o[i - from] = sides.full ? sides.sum() / WINDOW : Number.NaN;
+      o[i - from] = sides.mean;
     }
   }
 }

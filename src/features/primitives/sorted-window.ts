@@ -2,15 +2,21 @@ import { RingBuffer } from "./ring-buffer.ts";
 
 /**
  * The last `window` pushed values kept both in arrival order (to know which one leaves) and sorted
- * (to count values below a threshold by binary search): a trailing percentile rank in O(log w) compares
- * plus one memmove of at most w doubles per push, instead of w compares. Values must not be NaN.
- * Counts depend only on the window's multiset, so they equal a linear scan's exactly.
+ * (to count values below a threshold): a trailing percentile rank without w compares per bar.
+ *
+ * A push finds the leaving value and the new value's place by binary search (branch-free halving)
+ * and shifts only the values between the two places, one memory pass of |rank change| doubles.
+ * Counts scan outward from the newest value's place, so thresholds near the newest value (a rank
+ * with a tie tolerance) cost O(1) in practice; any threshold gives the exact count. Values must not
+ * be NaN. Counts depend only on the window's multiset, so they equal a linear scan's exactly.
  */
 export class SortedWindow {
   readonly window: number;
   private readonly order: RingBuffer;
   private readonly sorted: Float64Array;
   private size = 0;
+  /** Index in `sorted` of the value pushed last. */
+  private last = 0;
 
   constructor(window: number) {
     if (!Number.isInteger(window) || window < 1) {
@@ -28,52 +34,78 @@ export class SortedWindow {
   /** Appends x, dropping the oldest value when full. */
   push(x: number): void {
     const s = this.sorted;
+    const k = this.upperBound(x);
     if (this.size === this.window) {
-      // Remove one copy of the value leaving the window.
       const j = this.lowerBound(this.order.oldest());
-      s.copyWithin(j, j + 1, this.size);
-      this.size--;
+      if (k > j) {
+        // x goes right of the leaving value: shift (j, k) left by one, x lands at k - 1.
+        for (let p = j; p < k - 1; p++) s[p] = s[p + 1];
+        s[k - 1] = x;
+        this.last = k - 1;
+      } else {
+        // x goes left of (or onto) the leaving value: shift [k, j) right by one over it.
+        for (let p = j; p > k; p--) s[p] = s[p - 1];
+        s[k] = x;
+        this.last = k;
+      }
+    } else {
+      for (let p = this.size; p > k; p--) s[p] = s[p - 1];
+      s[k] = x;
+      this.last = k;
+      this.size++;
     }
     this.order.push(x);
-    const k = this.upperBound(x);
-    s.copyWithin(k + 1, k, this.size);
-    s[k] = x;
-    this.size++;
   }
 
   /** Number of held values < x. */
   countBelow(x: number): number {
-    return this.lowerBound(x);
+    const s = this.sorted;
+    let p = this.last;
+    if (s[p] < x) {
+      while (p + 1 < this.size && s[p + 1] < x) p++;
+      return p + 1;
+    }
+    while (p > 0 && s[p - 1] >= x) p--;
+    return p;
   }
 
   /** Number of held values <= x. */
   countAtMost(x: number): number {
-    return this.upperBound(x);
+    const s = this.sorted;
+    let p = this.last;
+    if (s[p] <= x) {
+      while (p + 1 < this.size && s[p + 1] <= x) p++;
+      return p + 1;
+    }
+    while (p > 0 && s[p - 1] > x) p--;
+    return p;
   }
 
-  /** First index whose value is >= x. */
+  /** First index whose value is >= x (branch-free halving). */
   private lowerBound(x: number): number {
     const s = this.sorted;
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] < x) lo = mid + 1;
-      else hi = mid;
+    let n = this.size;
+    if (n === 0) return 0;
+    let base = 0;
+    while (n > 1) {
+      const half = n >>> 1;
+      base = s[base + half - 1] < x ? base + half : base;
+      n -= half;
     }
-    return lo;
+    return base + (s[base] < x ? 1 : 0);
   }
 
-  /** First index whose value is > x. */
+  /** First index whose value is > x (branch-free halving). */
   private upperBound(x: number): number {
     const s = this.sorted;
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] <= x) lo = mid + 1;
-      else hi = mid;
+    let n = this.size;
+    if (n === 0) return 0;
+    let base = 0;
+    while (n > 1) {
+      const half = n >>> 1;
+      base = s[base + half - 1] <= x ? base + half : base;
+      n -= half;
     }
-    return lo;
+    return base + (s[base] <= x ? 1 : 0);
   }
 }

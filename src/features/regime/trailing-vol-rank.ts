@@ -1,4 +1,5 @@
 import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { SortedWindow } from "../primitives/sorted-window.ts";
 import type { SeriesView } from "../types.ts";
 
 /** Returns in the realised volatility. */
@@ -22,7 +23,7 @@ export const TIE_TOLERANCE = 1e-9;
  */
 export class TrailingVolRank {
   private readonly squares = new RingBuffer(VOL_WINDOW);
-  private readonly vols = new RingBuffer(RANK_WINDOW);
+  private readonly vols = new SortedWindow(RANK_WINDOW);
 
   /** Feeds bar i (every bar, in order) and returns its rank, NaN during warm-up. */
   update(src: SeriesView, i: number): number {
@@ -34,16 +35,8 @@ export class TrailingVolRank {
     const vols = this.vols;
     vols.push(rv);
     if (!vols.full) return Number.NaN;
-    const d = vols.data;
-    const lo = rv * (1 - TIE_TOLERANCE);
-    const hi = rv * (1 + TIE_TOLERANCE);
-    let below = 0;
-    let equal = 0;
-    for (let k = 0; k < RANK_WINDOW; k++) {
-      const v = d[k];
-      below += v < lo ? 1 : 0;
-      equal += v >= lo && v <= hi ? 1 : 0;
-    }
+    const below = vols.countBelow(rv * (1 - TIE_TOLERANCE));
+    const equal = vols.countAtMost(rv * (1 + TIE_TOLERANCE)) - below;
     return (below + (equal + 1) / 2) / RANK_WINDOW;
   }
 }

@@ -1,5 +1,6 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import { REGIME_TIMEFRAMES } from "./composite-regime.ts";
 import { ER_WINDOW, signedEfficiencyRatio } from "./efficiency-ratio.ts";
 
 /** Trend regime: Kaufman's 20-bar efficiency ratio signed by the direction of the move, -1..1. */
@@ -7,7 +8,7 @@ export const trendRegime: IndicatorSpec = {
   kind: "indicator",
   id: "trend_regime",
   family: "regime",
-  timeframes: ["1m", "15m", "1h"],
+  timeframes: REGIME_TIMEFRAMES,
   needsVolume: false,
   outputs: [
     {

@@ -1,5 +1,6 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import { REGIME_TIMEFRAMES } from "./composite-regime.ts";
 import { TrailingVolRank, VOL_RANK_WARMUP, volState } from "./trailing-vol-rank.ts";
 
 /**
@@ -10,7 +11,7 @@ export const volRegime: IndicatorSpec = {
   kind: "indicator",
   id: "vol_regime",
   family: "regime",
-  timeframes: ["1m", "15m", "1h"],
+  timeframes: REGIME_TIMEFRAMES,
   needsVolume: false,
   outputs: [
     {

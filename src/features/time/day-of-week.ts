@@ -23,6 +23,9 @@ export const dayOfWeek: IndicatorSpec = {
   },
 };
 
+const SIN = Float64Array.from({ length: 7 }, (_, d) => Math.sin((TWO_PI * d) / 7));
+const COS = Float64Array.from({ length: 7 }, (_, d) => Math.cos((TWO_PI * d) / 7));
+
 function advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
   const ts = src.ts;
   const [sin, cos] = out;
@@ -30,8 +33,7 @@ function advance(src: SeriesView, from: number, to: number, out: readonly Float6
     const day = Math.floor(ts[i] / DAY_MS);
     // ((day + 3) mod 7) with a non-negative result for dates before 1970.
     const weekday = (((day + 3) % 7) + 7) % 7;
-    const angle = (TWO_PI * weekday) / 7;
-    sin[i - from] = Math.sin(angle);
-    cos[i - from] = Math.cos(angle);
+    sin[i - from] = SIN[weekday];
+    cos[i - from] = COS[weekday];
   }
 }

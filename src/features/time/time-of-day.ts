@@ -24,14 +24,21 @@ export const timeOfDay: IndicatorSpec = {
   },
 };
 
+/** sin and cos of each minute of the day, computed once: a table read is ~10x cheaper than sin + cos. */
+const SIN = new Float64Array(MINUTES_PER_DAY);
+const COS = new Float64Array(MINUTES_PER_DAY);
+for (let m = 0; m < MINUTES_PER_DAY; m++) {
+  SIN[m] = Math.sin((TWO_PI * m) / MINUTES_PER_DAY);
+  COS[m] = Math.cos((TWO_PI * m) / MINUTES_PER_DAY);
+}
+
 function advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
   const ts = src.ts;
   const [sin, cos] = out;
   for (let i = from; i < to; i++) {
     const t = ts[i];
     const minute = Math.floor((t - Math.floor(t / DAY_MS) * DAY_MS) / MINUTE_MS);
-    const angle = (TWO_PI * minute) / MINUTES_PER_DAY;
-    sin[i - from] = Math.sin(angle);
-    cos[i - from] = Math.cos(angle);
+    sin[i - from] = SIN[minute];
+    cos[i - from] = COS[minute];
   }
 }

@@ -14,13 +14,16 @@ const WINDOW = 64;
  *
  * Incremental form: with L = ln(close), every Haar coefficient of the window is a block statistic
  * ending at a bar whose distance to t is a multiple of its block length:
- *   D1 block ending at s: (x_s - x_{s-1})² / 2         = (L_s - 2L_{s-1} + L_{s-2})² / 2
- *   D2 block ending at s: (x_{s-3..s-2} vs x_{s-1..s})² / 4 = (L_s - 2L_{s-2} + L_{s-4})² / 4
+ *   D1 block ending at s: (x_s - x_{s-1})² / 2 = (L_s - 2L_{s-1} + L_{s-2})² / 2
+ *   D2 block ending at s: (L_s - 2L_{s-2} + L_{s-4})² / 4
  *   D3 block ending at s: (L_s - 2L_{s-4} + L_{s-8})² / 8
  *   A3 block ending at s: (L_s - L_{s-8})² / 8
- * so each bar computes its four block terms once (one log), and the energies at t are strided sums of
- * stored terms (s = t, t-2, ... for D1; t, t-4, ... for D2; t, t-8, ... for D3 and A3): 64 adds a bar,
- * exact (no running-sum drift) and identical for any chunking.
+ * so each bar computes its four block terms once (one log), and the energy at t of a level with block
+ * length b is the sum of the terms at s = t, t - b, ..., t - 64 + b: a running sum per residue class of
+ * the bar number mod b (O(1) a bar). The sums are re-anchored, recomputed from the stored terms, every
+ * 64 bars, which bounds rounding drift and keeps every value a function of the bar sequence alone
+ * (identical for any chunking); drift can leave a tiny negative where the true energy is 0, so
+ * energies are clamped at 0, and a window of 64 zero returns (counted exactly) gives exactly 0.
  */
 export const haarEnergy: IndicatorSpec = {
   kind: "indicator",
@@ -56,25 +59,47 @@ export const haarEnergy: IndicatorSpec = {
   },
 };
 
+/** Residue classes per level: the block lengths 2, 4, 8, 8. */
+const STRIDES = [2, 4, 8, 8] as const;
+
 /**
- * A ring of per-bar block terms written twice (at h and h + 64) so the last 64 values are always the
- * contiguous slice [h + 1, h + 64], newest last: strided sums need no wrap-around test.
+ * One level: its per-bar terms (stored twice, at h and h + 64, so that the window is the contiguous
+ * slice [h + 1, h + 64]) and one running sum per residue class of the bar number.
  */
-class TermRing {
-  readonly data = new Float64Array(2 * WINDOW);
-  write(h: number, x: number): void {
-    this.data[h] = x;
-    this.data[h + WINDOW] = x;
+class Level {
+  readonly terms = new Float64Array(2 * WINDOW);
+  readonly sums: Float64Array;
+  constructor(readonly stride: number) {
+    this.sums = new Float64Array(stride);
+  }
+
+  /** Replaces the term 64 bars ago (same residue class) by x at slot h, bar number n. */
+  push(h: number, n: number, x: number): void {
+    const old = this.terms[h];
+    this.terms[h] = x;
+    this.terms[h + WINDOW] = x;
+    this.sums[n % this.stride] += x - old;
+  }
+
+  /** Recomputes every class's sum from the stored terms; `newest` is the slot of bar number n. */
+  reanchor(newest: number, n: number): void {
+    const b = this.stride;
+    for (let c = 0; c < b; c++) {
+      // Slot newest - k holds bar number n - k, so slot newest - 63 + c holds bar n - 63 + c.
+      let s = 0;
+      for (let j = newest - WINDOW + 1 + c; j <= newest; j += b) s += this.terms[j];
+      this.sums[(((n - WINDOW + 1 + c) % b) + b) % b] = s;
+    }
   }
 }
 
 class HaarEnergyKernel implements FeatureKernel {
   /** ln(close) of the last 9 bars: enough for the 8-bar blocks. */
   private readonly logClose = new RingBuffer(9);
-  private readonly d1 = new TermRing();
-  private readonly d2 = new TermRing();
-  private readonly d3 = new TermRing();
-  private readonly a3 = new TermRing();
+  private readonly levels = STRIDES.map((b) => new Level(b));
+  /** Zero returns in the window: exact, so an all-zero window is recognised exactly. */
+  private readonly zeroReturn = new Uint8Array(WINDOW);
+  private zeros = 0;
   private head = 0;
   /** Bars seen: the window is complete from bar 64 on. */
   private bars = 0;
@@ -82,29 +107,41 @@ class HaarEnergyKernel implements FeatureKernel {
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const close = src.close;
     const lc = this.logClose;
+    const [d1, d2, d3, a3] = this.levels;
     const [e1, e2, e3, ea, s1, s2, s3] = out;
     for (let i = from; i < to; i++) {
       lc.push(Math.log(close[i]));
       const n = ++this.bars;
       const h = this.head;
-      // Terms whose block reaches before the first bar are NaN; they never enter a complete window.
       const l0 = lc.ago(0);
-      this.d1.write(h, sq(l0 - 2 * lc.ago(1) + lc.ago(2)) / 2);
-      this.d2.write(h, sq(l0 - 2 * lc.ago(2) + lc.ago(4)) / 4);
+      const l1 = lc.ago(1);
+      const l4 = lc.ago(4);
       const l8 = lc.ago(8);
-      this.d3.write(h, sq(l0 - 2 * lc.ago(4) + l8) / 8);
-      this.a3.write(h, sq(l0 - l8) / 8);
+      // Terms whose block reaches before the first bar are undefined; they never enter a complete
+      // window, and are stored as 0 so the running sums stay finite.
+      d1.push(h, n, finite(sq(l0 - 2 * l1 + lc.ago(2)) / 2));
+      d2.push(h, n, finite(sq(l0 - 2 * lc.ago(2) + l4) / 4));
+      d3.push(h, n, finite(sq(l0 - 2 * l4 + l8) / 8));
+      a3.push(h, n, finite(sq(l0 - l8) / 8));
+      const zero = i > 0 && close[i] === close[i - 1] ? 1 : 0;
+      this.zeros += zero - this.zeroReturn[h];
+      this.zeroReturn[h] = zero;
       this.head = h + 1 === WINDOW ? 0 : h + 1;
+      if (n % WINDOW === 0) for (const level of this.levels) level.reanchor(h + WINDOW, n);
       const o = i - from;
       if (n <= WINDOW) {
         e1[o] = e2[o] = e3[o] = ea[o] = s1[o] = s2[o] = s3[o] = Number.NaN;
         continue;
       }
-      const newest = h + WINDOW;
-      const t1 = stridedSum(this.d1.data, newest, 2);
-      const t2 = stridedSum(this.d2.data, newest, 4);
-      const t3 = stridedSum(this.d3.data, newest, 8);
-      const ta = stridedSum(this.a3.data, newest, 8);
+      if (this.zeros === WINDOW) {
+        e1[o] = e2[o] = e3[o] = ea[o] = 0;
+        s1[o] = s2[o] = s3[o] = Number.NaN;
+        continue;
+      }
+      const t1 = Math.max(0, d1.sums[n % 2]);
+      const t2 = Math.max(0, d2.sums[n % 4]);
+      const t3 = Math.max(0, d3.sums[n % 8]);
+      const ta = Math.max(0, a3.sums[n % 8]);
       e1[o] = t1;
       e2[o] = t2;
       e3[o] = t3;
@@ -122,9 +159,6 @@ function sq(x: number): number {
   return x * x;
 }
 
-/** Sum of data[newest], data[newest - stride], ... over the 64-bar window (64 / stride terms). */
-function stridedSum(data: Float64Array, newest: number, stride: number): number {
-  let s = 0;
-  for (let j = newest - WINDOW + stride; j <= newest; j += stride) s += data[j];
-  return s;
+function finite(x: number): number {
+  return Number.isNaN(x) ? 0 : x;
 }

@@ -1,14 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compositeRegime } from "../../../src/features/regime/composite-regime.ts";
 import { specs } from "../../../src/features/regime/index.ts";
 import { trendRegime } from "../../../src/features/regime/trend-regime.ts";
 import { trendStrength } from "../../../src/features/regime/trend-strength.ts";
 import { volRegime } from "../../../src/features/regime/vol-regime.ts";
 import { runIndicator } from "../../../src/features/run-kernel.ts";
 import { seriesFromBars } from "../../../src/features/series.ts";
-import type { IndicatorSpec } from "../../../src/features/types.ts";
-import { describeIndicator, loadIndicatorFixture } from "../golden-extra-harness.ts";
+import type { DerivedSpec } from "../../../src/features/types.ts";
+import { describeIndicator, expectClose, loadIndicatorFixture } from "../golden-extra-harness.ts";
 
 function closesSeries(close: Float64Array) {
   const ts = Float64Array.from(close, (_, i) => i * 60_000);
@@ -25,13 +24,42 @@ function closesSeries(close: Float64Array) {
 
 describe("regime family", () => {
   // trend_strength's reference is numpy polyfit residuals (1 - SSres/SStot), not the closed form.
-  for (const spec of specs) describeIndicator(spec as IndicatorSpec, { abs: 1e-9, rel: 1e-9 });
+  for (const spec of specs) if (spec.kind === "indicator") describeIndicator(spec, { abs: 1e-9, rel: 1e-9 });
+
+  const composites = specs.filter((s): s is DerivedSpec => s.kind === "derived");
+  it("derives the composite code of each regime timeframe", () => {
+    expect(composites.map((s) => s.id)).toEqual([
+      "composite_regime_1m",
+      "composite_regime_15m",
+      "composite_regime_1h",
+    ]);
+  });
+
+  for (const spec of composites) {
+    it(`${spec.id}: matches the reference code from vol_state and trend_regime, in any block split`, () => {
+      const { bars, outputs } = loadIndicatorFixture("composite_regime");
+      const s = seriesFromBars(bars);
+      const state = runIndicator(volRegime, s)[1];
+      const trend = runIndicator(trendRegime, s)[0];
+      expect(spec.inputs).toEqual([`vol_state_${spec.id.slice(17)}`, `trend_regime_${spec.id.slice(17)}`]);
+      const whole = new Float64Array(bars.length);
+      spec.combine([state, trend], 0, bars.length, whole);
+      expectClose(whole, outputs.composite_regime, { abs: 0, rel: 0 }, spec.id);
+      const split = new Float64Array(bars.length);
+      for (let from = 0; from < bars.length; from += 7) {
+        spec.combine([state, trend], from, Math.min(bars.length, from + 7), split);
+      }
+      expect(Array.from(split)).toEqual(Array.from(whole));
+    });
+  }
 
   it("ranks lie in (0, 1], states and codes are the documented integers", () => {
     const { bars } = loadIndicatorFixture("vol_regime");
     const s = seriesFromBars(bars);
     const [rank, state] = runIndicator(volRegime, s);
-    const [code] = runIndicator(compositeRegime, s);
+    const trend = runIndicator(trendRegime, s)[0];
+    const code = new Float64Array(bars.length);
+    composites[0].combine([state, trend], 0, bars.length, code);
     for (let i = volRegime.warmup; i < bars.length; i++) {
       expect(rank[i]).toBeGreaterThan(0);
       expect(rank[i]).toBeLessThanOrEqual(1);
