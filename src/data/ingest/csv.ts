@@ -143,7 +143,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
 }
 
 function hasNaN(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
+  for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
   return false;
 }
 
