@@ -725,7 +725,7 @@ export class WorkerPool {
       if (slot.process !== undefined) stops.push(slot.process.stop(this.cfg.stopGraceMs));
     }
     await Promise.all(stops);
-    this.transport.close();
+    await this.transport.close();
     if (this.socketDir !== undefined) rmSync(this.socketDir, { recursive: true, force: true });
     this.unregisterExitGuard();
   }

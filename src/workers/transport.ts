@@ -76,9 +76,13 @@ export class RouterTransport {
     return next;
   }
 
-  close(): void {
+  /** Waits until every queued send was handed to ZeroMQ, then closes, letting ZeroMQ deliver them
+   * for up to `lingerMs` (a shutdown sent just before close must still reach remote workers). */
+  async close(lingerMs = 1000): Promise<void> {
     if (this.closed) return;
+    await this.sending;
     this.closed = true;
+    this.socket.linger = lingerMs;
     this.socket.close();
   }
 }

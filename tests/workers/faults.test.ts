@@ -104,9 +104,9 @@ describe("worker faults", () => {
   });
 
   it("a peer speaking protocol 2 is refused at hello with both versions named, then told to shut down", async () => {
-    const script = join(import.meta.dirname, "fixtures", "hello_v2_worker.py");
+    const script = join(import.meta.dirname, "fixtures", "scripted_peer.py");
     const e = await WorkerPool.start({
-      command: { file: resolvePython(), args: (endpoint, id) => [script, endpoint, id] },
+      command: { file: resolvePython(), args: (endpoint, id) => [script, endpoint, id, "2"] },
       startTimeoutMs: 20_000,
       onEvent: () => undefined,
     }).then(

@@ -38,7 +38,7 @@ async function acceptedWorker() {
   cleanups.push(async () => {
     worker.killGroup("SIGKILL");
     await worker.exited;
-    transport.close();
+    await transport.close();
     rmSync(dir, { recursive: true, force: true });
     await expectAllGone([worker.pid]);
   });

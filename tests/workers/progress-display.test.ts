@@ -76,13 +76,13 @@ describe("progress display", () => {
   it("draws a bar with the model, stage, epochs and losses on a terminal", () => {
     const { stream, text } = fakeStream(true);
     const display = createProgressDisplay(stream);
-    display.onEvent(progress({ epoch: 5, total_epochs: 10, losses: { valid: 0.693 } }));
+    display.onEvent(progress({ epoch: 5, total_epochs: 10, losses: { valid: 0.625 } }));
     display.stop();
     const out = text();
     expect(out).toContain("logistic");
     expect(out).toContain("50%");
     expect(out).toContain("epoch 5/10");
-    expect(out).toContain("valid=0.6930");
+    expect(out).toContain("valid=0.6250");
     expect(out).not.toContain("{");
   });
 });
