@@ -4,6 +4,12 @@
  * no full window and are excluded. The window counts rows, like the label horizon: it spans session
  * gaps (docs/labels.md). NaN (feature warm-up) is passed through: choose rows whose window is past
  * the features' warm-up, or let the model impute.
+ *
+ * Gathering a window from columns touches f separate places in memory, which is latency-bound for
+ * shuffled rows (measured: 1024 windows of 60 × 50 from 1M rows, ~32 ms). With `stage: true` the
+ * view first writes the scaled features once as a row-major (n, f) float32 matrix (n·f·4 bytes, the
+ * size of the features themselves; ~0.4 s for 1M × 50), after which each window is one contiguous
+ * copy (~2–4 ms per such batch). Values are identical either way.
  */
 import { ConfigError } from "../core/errors.ts";
 import type { ScalerParams } from "../scalers/scaler-params.ts";
@@ -11,23 +17,51 @@ import type { FeatureColumns } from "./feature-frame.ts";
 import { columnTransform } from "./feature-matrix.ts";
 import type { LazyView } from "./lazy-view.ts";
 
+export interface WindowTensorOptions {
+  /** Fitted on train rows; applied to every value. */
+  readonly scaler?: ScalerParams;
+  /** Stage a row-major scaled copy of the features for fast shuffled batches (see above). */
+  readonly stage?: boolean;
+}
+
+/** Rows per block when staging: a block of rows × f floats stays in cache while it is transposed. */
+const STAGE_BLOCK = 512;
+
 export class WindowTensorView implements LazyView {
   readonly sampleShape: readonly [number, number];
   readonly length: number;
   private readonly center: Float64Array;
   private readonly scale: Float64Array;
+  private readonly staged: Float32Array | null;
 
   constructor(
     private readonly frame: FeatureColumns,
     readonly windowLength: number,
-    scaler?: ScalerParams,
+    opts: WindowTensorOptions = {},
   ) {
     if (!Number.isInteger(windowLength) || windowLength < 1) {
       throw new ConfigError(`window length ${windowLength} must be a positive whole number of bars`);
     }
     this.length = frame.length;
     this.sampleShape = [windowLength, frame.features.length];
-    ({ center: this.center, scale: this.scale } = columnTransform(frame.featureNames, scaler));
+    ({ center: this.center, scale: this.scale } = columnTransform(frame.featureNames, opts.scaler));
+    this.staged = opts.stage ? this.stageRowMajor() : null;
+  }
+
+  private stageRowMajor(): Float32Array {
+    const n = this.length;
+    const f = this.frame.features.length;
+    const out = new Float32Array(n * f);
+    for (let i0 = 0; i0 < n; i0 += STAGE_BLOCK) {
+      const i1 = Math.min(n, i0 + STAGE_BLOCK);
+      for (let j = 0; j < f; j++) {
+        const col = this.frame.features[j];
+        const c = this.center[j];
+        const s = this.scale[j];
+        for (let i = i0, o = i0 * f + j; i < i1; i++, o += f) out[o] = (col[i] - c) / s;
+      }
+    }
+    return out;
   }
 
   hasWindow(t: number): boolean {
@@ -38,6 +72,14 @@ export class WindowTensorView implements LazyView {
     const L = this.windowLength;
     const f = this.frame.features.length;
     const cols = this.frame.features;
+    const staged = this.staged;
+    if (staged) {
+      for (let k = 0; k < rows.length; k++) {
+        const first = rows[k] - L + 1;
+        out.set(staged.subarray(first * f, (first + L) * f), k * L * f);
+      }
+      return;
+    }
     for (let k = 0; k < rows.length; k++) {
       const first = rows[k] - L + 1;
       const base = k * L * f;

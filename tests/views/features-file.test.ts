@@ -63,7 +63,7 @@ describe("views over a features file written by mlf features", () => {
     const m = featureMatrix(frame, split.val, scaler);
     expect(m.shape).toEqual([split.val.length, frame.featureNames.length]);
 
-    const wt = new WindowTensorView(frame, 32, scaler);
+    const wt = new WindowTensorView(frame, 32, { scaler, stage: true });
     const { rows } = selectWindowRows(wt, split.test);
     let seen = 0;
     for (const b of batches(wt, rows, 256, { reuse: true })) {

@@ -61,7 +61,25 @@ describe("WindowTensorView", () => {
     const fr = tagged(4, 1);
     const p = fitScaler("robust", ["c0"], fr.features, rowsOf(0, 1, 2));
     // median 1, IQR 1 → value − 1.
-    expect(Array.from(materialize(new WindowTensorView(fr, 2, p), rowsOf(3)).data)).toEqual([1, 2]);
+    expect(Array.from(materialize(new WindowTensorView(fr, 2, { scaler: p }), rowsOf(3)).data)).toEqual([
+      1, 2,
+    ]);
+  });
+
+  it("a staged (row-major) view gives the same scaled values as gathering from columns", () => {
+    const fr = tagged(50, 3);
+    fr.features[1][7] = Number.NaN;
+    const p = fitScaler(
+      "standard",
+      fr.featureNames,
+      fr.features,
+      Int32Array.from({ length: 30 }, (_, i) => i),
+    );
+    const rows = Int32Array.from({ length: 41 }, (_, i) => 49 - i);
+    const gathered = materialize(new WindowTensorView(fr, 10, { scaler: p }), rows).data;
+    const staged = materialize(new WindowTensorView(fr, 10, { scaler: p, stage: true }), rows).data;
+    expect(staged).toEqual(gathered);
+    expect(gathered.some(Number.isNaN)).toBe(true);
   });
 
   it("property: lazy batches equal direct materialisation; no value from a row after t", () => {
@@ -72,9 +90,10 @@ describe("WindowTensorView", () => {
         fc.integer({ min: 1, max: 20 }),
         fc.integer({ min: 1, max: 17 }),
         fc.boolean(),
-        (n, f, L, batchSize, reuse) => {
+        fc.boolean(),
+        (n, f, L, batchSize, reuse, stage) => {
           const fr = tagged(n, f);
-          const v = new WindowTensorView(fr, L);
+          const v = new WindowTensorView(fr, L, { stage });
           const all = Int32Array.from({ length: n }, (_, i) => i);
           const { rows, excluded } = selectWindowRows(v, all);
           expect(rows.length + excluded.length).toBe(n);
