@@ -4,6 +4,10 @@ Rows whose target is NaN (no label: warm-up, horizon past the end) or whose feat
 finite are dropped from train and valid. Predict rows with a non-finite feature get p_up = NaN natively,
 which is also what the ONNX graph yields for them, so parity holds on every row.
 
+With standardize=true (the default) a StandardScaler fitted on the train rows only precedes the
+regression in one Pipeline, so lbfgs converges on features of any scale and the scaling travels inside
+the ONNX graph.
+
 scikit-learn and skl2onnx are imported inside fit(): they take seconds to import, and a worker must
 answer hello quickly (library versions come from package metadata instead).
 """
@@ -18,10 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from mlf_workers.models.base import FitFrames, FitResult, Progress, finite_metrics
-from mlf_workers.models.params import Choice, Integer, ParamSpec, Real
+from mlf_workers.models.params import Choice, Flag, Integer, ParamSpec, Real
 
 if TYPE_CHECKING:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
 
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
@@ -35,7 +39,7 @@ def labelled_rows(features: F32, target: F64) -> tuple[F64, npt.NDArray[np.int64
     return x, y
 
 
-def predict_p_up(model: LogisticRegression, features: F32) -> F64:
+def predict_p_up(model: Pipeline, features: F32) -> F64:
     out = np.full(features.shape[0], np.nan, dtype=np.float64)
     finite = np.isfinite(features).all(axis=1)
     if finite.any():
@@ -67,6 +71,7 @@ class LogisticFitter:
         "max_iter": Integer(default=200, low=1, high=100_000),
         "tol": Real(default=1e-4, low=0.0, low_inclusive=False),
         "class_weight": Choice(options=(None, "balanced"), default=None),
+        "standardize": Flag(default=True),
     }
 
     def library_version(self) -> str:
@@ -76,6 +81,8 @@ class LogisticFitter:
         import skl2onnx
         from skl2onnx.common.data_types import DoubleTensorType
         from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import StandardScaler
 
         from mlf_workers.onnx_graph import INPUT_NAME, OPSET, classifier_p_up
 
@@ -87,7 +94,7 @@ class LogisticFitter:
                 f"logistic: the train frame needs both classes after dropping unlabelled rows; "
                 f"got {y_train.size} rows, all {'up' if y_train.size and y_train[0] else 'not up'}"
             )
-        model = LogisticRegression(
+        regression = LogisticRegression(
             solver="lbfgs",
             C=params["C"],
             max_iter=params["max_iter"],
@@ -95,6 +102,8 @@ class LogisticFitter:
             class_weight=params["class_weight"],
             random_state=seed,
         )
+        steps: list[tuple[str, Any]] = [("scale", StandardScaler())] if params["standardize"] else []
+        model = Pipeline([*steps, ("regression", regression)])
         progress("fit", fraction=0.0)
         model.fit(x_train, y_train)
         progress("fit", fraction=1.0)
@@ -103,7 +112,7 @@ class LogisticFitter:
         inner = skl2onnx.convert_sklearn(
             model,
             initial_types=[("features_f64", DoubleTensorType([None, len(names)]))],
-            options={id(model): {"zipmap": False}},
+            options={id(regression): {"zipmap": False}},
             target_opset={"": OPSET, "ai.onnx.ml": 3},
         )
         graph = classifier_p_up("logistic_p_up", inner, "features_f64", "probabilities", len(names))
@@ -117,7 +126,7 @@ class LogisticFitter:
             x_valid, y_valid = labelled_rows(frames.features("valid"), frames.target_values("valid"))
             if y_valid.size:
                 metrics.update(score("valid", y_valid, model.predict_proba(x_valid)[:, 1]))
-        n_iter = int(model.n_iter_[0])
+        n_iter = int(regression.n_iter_[0])
         metrics["n_iter"] = float(n_iter)
         metrics["converged"] = 1.0 if n_iter < params["max_iter"] else 0.0
         return FitResult(
