@@ -34,19 +34,23 @@ export const haarEnergy: IndicatorSpec = {
   outputs: [
     {
       name: "wav_d1_energy64",
-      definition: "Haar DWT level-1 detail energy of the last 64 log returns (2-bar scale)",
+      definition:
+        "Haar DWT level-1 detail energy of the last 64 log returns, 2-bar scale (squared log return)",
     },
     {
       name: "wav_d2_energy64",
-      definition: "Haar DWT level-2 detail energy of the last 64 log returns (4-bar scale)",
+      definition:
+        "Haar DWT level-2 detail energy of the last 64 log returns, 4-bar scale (squared log return)",
     },
     {
       name: "wav_d3_energy64",
-      definition: "Haar DWT level-3 detail energy of the last 64 log returns (8-bar scale)",
+      definition:
+        "Haar DWT level-3 detail energy of the last 64 log returns, 8-bar scale (squared log return)",
     },
     {
       name: "wav_a3_energy64",
-      definition: "Haar DWT level-3 approximation energy of the last 64 log returns",
+      definition:
+        "Haar DWT level-3 approximation energy of the last 64 log returns, >= 8-bar scale (squared log return)",
     },
     { name: "wav_d1_share64", definition: "D1 energy / total energy of the last 64 log returns, 0..1" },
     { name: "wav_d2_share64", definition: "D2 energy / total energy of the last 64 log returns, 0..1" },
