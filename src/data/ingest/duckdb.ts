@@ -1,11 +1,12 @@
 /**
  * DuckDB access for the readers: one lazily created in-memory instance for fast reads, and a
  * single-threaded one for error diagnosis, where the first bad row must be found in file order.
- * Results are pulled chunk by chunk straight into typed arrays: each DOUBLE vector's data is a
+ * Results are copied chunk by chunk straight into typed arrays: each DOUBLE vector's data is a
  * Float64Array view over DuckDB's memory, copied with one `set` per chunk (no per-value JS objects).
  */
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
+import { invariant } from "../../core/errors.ts";
 
 let fastInstance: Promise<DuckDBInstance> | undefined;
 let orderedInstance: Promise<DuckDBInstance> | undefined;
@@ -24,49 +25,37 @@ export async function connectOrdered(): Promise<DuckDBConnection> {
 export type ColumnKind = "f64" | "u8";
 
 /**
- * Runs `sql` (streaming) and collects its columns, in select order, as typed arrays of exactly the
- * row count. `kinds[k]` must match the SQL type: DOUBLE → "f64", UTINYINT/BOOLEAN → "u8"; the
- * select list must not produce NULLs in them (COALESCE first), since NULL slots hold garbage.
+ * Runs `sql` and collects its columns, in select order, as typed arrays of exactly the row count.
+ * `kinds[k]` must match the SQL type: DOUBLE → "f64", UTINYINT/BOOLEAN → "u8"; the select list
+ * must not produce NULLs in them (COALESCE first), since NULL slots hold garbage.
+ * A materialized result (measured: ~15% less CPU than streaming chunk by chunk) gives the row
+ * count up front, so each column is allocated once at its final size.
  */
 export async function readTypedColumns(
   con: DuckDBConnection,
   sql: string,
   kinds: readonly ColumnKind[],
 ): Promise<{ rows: number; columns: Array<Float64Array | Uint8Array> }> {
-  const result: DuckDBResult = await con.stream(sql);
-  let capacity = 1 << 16;
-  let rows = 0;
-  let columns: Array<Float64Array | Uint8Array> = kinds.map((k) => allocate(k, capacity));
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
+  const result = await con.run(sql);
+  const rows = result.rowCount;
+  const columns = kinds.map((k) => (k === "f64" ? new Float64Array(rows) : new Uint8Array(rows)));
+  let at = 0;
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
     const m = chunk.rowCount;
-    if (rows + m > capacity) {
-      while (rows + m > capacity) capacity *= 2;
-      columns = columns.map((c, k) => {
-        const grown = allocate(kinds[k], capacity);
-        grown.set(c.subarray(0, rows));
-        return grown;
-      });
-    }
     for (let k = 0; k < kinds.length; k++) {
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, k);
       if (kinds[k] === "f64") {
         const bytes = duckdb.vector_get_data(vector, m * 8);
-        (columns[k] as Float64Array).set(new Float64Array(bytes.buffer, bytes.byteOffset, m), rows);
+        (columns[k] as Float64Array).set(new Float64Array(bytes.buffer, bytes.byteOffset, m), at);
       } else {
-        (columns[k] as Uint8Array).set(duckdb.vector_get_data(vector, m), rows);
+        (columns[k] as Uint8Array).set(duckdb.vector_get_data(vector, m), at);
       }
     }
-    rows += m;
+    at += m;
   }
-  // Trim to the row count; a copy only when the buffer is much larger than needed.
-  columns = columns.map((c) => (c.length === rows ? c : c.slice(0, rows)));
+  invariant(at === rows, "DuckDB chunks do not add up to the row count");
   return { rows, columns };
-}
-
-function allocate(kind: ColumnKind, n: number): Float64Array | Uint8Array {
-  return kind === "f64" ? new Float64Array(n) : new Uint8Array(n);
 }
 
 /** SQL string literal. */
