@@ -168,8 +168,10 @@ class Executor:
 
     @staticmethod
     def _decode(job: Job) -> FitFrames:
-        tables = {}
+        tables: dict[str, Any] = {}
         for spec, frame in zip(job.header["frames"], job.frames, strict=True):
+            if spec["name"] in tables:
+                raise FrameError(f"fit message carries two {spec['name']!r} frames")
             table = read_arrow(frame)
             if table.num_rows != spec["rows"]:
                 raise FrameError(

@@ -79,7 +79,16 @@ class Worker:
 
     # ---------------------------------------------------------------- sending
     def send(self, header: Header, payload: list[Any] | None = None) -> None:
-        self.socket.send_multipart([encode_header(header), *(payload or [])], copy=False)
+        self.send_parts([encode_header(header), *(payload or [])])
+
+    def send_parts(self, parts: list[Any]) -> None:
+        """Never blocks: a DEALER whose pool is gone would block once its queue is full, and a blocked
+        main thread could no longer notice that the pool is gone. Dropping is safe there: a pool that
+        has not read 1000 queued messages is declared gone by the heartbeat timeout anyway."""
+        try:
+            self.socket.send_multipart(parts, flags=zmq.NOBLOCK, copy=False)
+        except zmq.Again:
+            log.warning("send queue to the pool is full; dropped a message")
 
     def send_error(self, code: str, message: str, job_id: str | None = None, tb: str | None = None) -> None:
         log.warning("replying %s: %s", code, message)
@@ -256,6 +265,6 @@ class Worker:
 
     def forward_job_messages(self) -> None:
         for final, parts in self.outbox.drain():
-            self.socket.send_multipart(parts, copy=False)
+            self.send_parts(parts)
             if final:
                 self.busy = None

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
+import pytest
 
 TARGET = "target_label"
+#: Real bars live beside the repository (../shared/data) and are never copied into it.
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def real_data(file_name: str) -> Path:
+    """The real data file; absent: skip with the reason, or fail under CI=true (same rule as the TS tests)."""
+    path = SHARED_DATA / file_name
+    if path.exists():
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            f"real data file {path} is missing: CI must run with ../shared/data beside the repository"
+        )
+    pytest.skip(f"real data file {path} is absent: tests that need it are skipped")
 
 
 def arrow_bytes(table: pa.Table) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,14 +11,13 @@ import onnxruntime as ort
 import pandas as pd
 import pyarrow as pa
 import pytest
-from fit_data import TARGET, feature_array, fit_payload
+from fit_data import TARGET, feature_array, fit_payload, real_data
 from sklearn.metrics import log_loss
 
 from mlf_workers.models import CancelledError, FitFrames, FitResult, registry, validate_params
 
 FITTER = registry(debug_enabled=False)["logistic"]
 PARITY = 1e-6
-TX = Path(__file__).resolve().parents[3] / "shared" / "data" / "TX_1m_20241104_20250204.csv.gz"
 
 
 class Progress:
@@ -74,7 +72,7 @@ def test_onnx_graph_is_float32_in_float64_out_with_standard_ops_only() -> None:
 
 def real_bar_tables() -> dict[str, pa.Table]:
     """Lagged log returns and bar range of TX 1-minute bars; label = sign of the next 5-bar return."""
-    with gzip.open(TX, "rt") as handle:
+    with gzip.open(real_data("TX_1m_20241104_20250204.csv.gz"), "rt") as handle:
         bars = pd.read_csv(handle, usecols=["close", "high", "low", "volume"])
     log_close = np.log(bars["close"].to_numpy(np.float64))
     features = {}
@@ -94,7 +92,6 @@ def real_bar_tables() -> dict[str, pa.Table]:
     }
 
 
-@pytest.mark.skipif(not TX.exists(), reason=f"real data {TX} is absent (kept outside the repository)")
 def test_parity_on_real_bars() -> None:
     tables = real_bar_tables()
     result = fit(tables, {"max_iter": 500})

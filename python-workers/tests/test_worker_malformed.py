@@ -86,6 +86,14 @@ def test_row_count_mismatch(worker: WorkerHarness) -> None:
     assert_still_serving(worker)
 
 
+def test_duplicate_frame_names(worker: WorkerHarness) -> None:
+    fields, frames = fit_fields("logistic", fit_payload(rows=200))
+    fields["frames"][1] = {**fields["frames"][0]}
+    worker.send("fit", [frames[0], frames[0], frames[2]], **fields)
+    assert "two 'train' frames" in expect_error(worker, "MALFORMED", "job-1")["message"]
+    assert_still_serving(worker)
+
+
 def test_a_burst_of_garbage_does_not_kill_the_worker(worker: WorkerHarness) -> None:
     for i in range(50):
         worker.send_raw([bytes([i % 256]) * (i + 1)])
