@@ -132,11 +132,11 @@ export async function readArrow(path: string): Promise<ReadResult> {
   } else {
     warnings.push(NO_VOLUME_WARNING);
   }
-  const bars: Bars = { length: rows, ts, open, high, low, close, volume } as Bars;
+  const bars: Bars = { length: rows, ts, open, high, low, close, volume };
   return {
     bars,
     warnings,
-    rowLabel: async (index) => `row ${index + 1} (first bar is row 1)`,
+    rowOf: async (index) => ({ row: index + 1, label: `row ${index + 1} (first bar is row 1)` }),
     explainNotFinite: async (index, column) => {
       const field = find(column) as { type: DataType };
       const raw = vectorOf(column).get(index) as unknown;

@@ -136,7 +136,10 @@ export async function readCsv(path: string): Promise<ReadResult> {
   return {
     bars,
     warnings,
-    rowLabel: async (index) => `row ${await lineOfBar(path, gzip, index)} (header is row 1)`,
+    rowOf: async (index) => {
+      const row = await lineOfBar(path, gzip, index);
+      return { row, label: `row ${row} (header is row 1)` };
+    },
     explainNotFinite: async (index, column) =>
       explainCell(column, await rawCell(path, layout, index, column), layout),
   };

@@ -60,13 +60,12 @@ export async function loadBars(path: string): Promise<{ bars: Bars; meta: Datase
   const { bars } = read;
   const problem = findFirstProblem(bars);
   if (problem) {
-    const where = await read.rowLabel(problem.index);
+    const { row, label } = await read.rowOf(problem.index);
     const what =
       problem.kind === "not-finite"
         ? await read.explainNotFinite(problem.index, problem.column)
         : describeProblem(problem);
-    const row = Number(/row (\d+)/.exec(where)?.[1] ?? problem.index + 1);
-    throw new DataError(`${basename(path)}: ${where}: ${what}`, { row, column: problem.column });
+    throw new DataError(`${basename(path)}: ${label}: ${what}`, { row, column: problem.column });
   }
   const meta: DatasetMeta = {
     source: path,

@@ -121,7 +121,7 @@ export async function readParquet(path: string): Promise<ReadResult> {
     return {
       bars,
       warnings,
-      rowLabel: async (index) => `row ${index + 1} (first bar is row 1)`,
+      rowOf: async (index) => ({ row: index + 1, label: `row ${index + 1} (first bar is row 1)` }),
       explainNotFinite: async (index, column) => {
         const col = find(column) as Column;
         const raw = await rawValue(source, col.name, index);

@@ -10,8 +10,8 @@ export type DataFormat = "csv" | "csv.gz" | "parquet" | "arrow";
 export interface ReadResult {
   bars: Bars;
   warnings: string[];
-  /** e.g. "row 17 (header is row 1)": the file's own 1-based row of bar `index`. */
-  rowLabel(index: number): Promise<string>;
+  /** The file's own 1-based row of bar `index`, and how to say it, e.g. "row 17 (header is row 1)". */
+  rowOf(index: number): Promise<{ row: number; label: string }>;
   /** Why `column` of bar `index` is not a finite value (reads the raw text again: error path only). */
   explainNotFinite(index: number, column: BarColumn): Promise<string>;
 }
