@@ -32,8 +32,24 @@ function arrowTypeOf(values: NumericColumn): Float32 | Float64 {
   return values instanceof Float32Array ? new Float32() : new Float64();
 }
 
-/** Encodes equal-length numeric columns as one Arrow IPC stream (schema + one record batch + EOS). */
-export function encodeArrowFrame(columns: ColumnSet): Uint8Array {
+/**
+ * A stream writer that records the chunks it would write (small metadata pieces plus references to the
+ * column buffers themselves) instead of queueing them, so the frame can be assembled with exactly one
+ * copy of the data into one buffer (the writer's own toUint8Array goes through a queue and a join).
+ */
+class ChunkRecorder extends RecordBatchStreamWriter {
+  readonly chunks: Uint8Array[] = [];
+  protected override _write(chunk: unknown): this {
+    if (this._started && ArrayBuffer.isView(chunk) && chunk.byteLength > 0) {
+      this.chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      this._position += chunk.byteLength;
+    }
+    return this;
+  }
+}
+
+/** Encoded size and chunk list of a set of columns (no data copied yet). */
+function recordChunks(columns: ColumnSet): { chunks: Uint8Array[]; byteLength: number } {
   const rows = columns[0]?.[1].length ?? 0;
   const fields: Field[] = [];
   const children = [];
@@ -54,10 +70,45 @@ export function encodeArrowFrame(columns: ColumnSet): Uint8Array {
     schema,
     makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }),
   );
-  const writer = new RecordBatchStreamWriter();
-  writer.write(batch);
-  writer.finish();
-  return writer.toUint8Array(true);
+  const recorder = new ChunkRecorder();
+  recorder.write(batch);
+  recorder.finish();
+  let byteLength = 0;
+  for (const c of recorder.chunks) byteLength += c.byteLength;
+  return { chunks: recorder.chunks, byteLength };
+}
+
+function toUint8(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Bytes the Arrow IPC stream of `columns` takes (to size a reusable buffer for encodeArrowFrame). */
+export function arrowFrameByteLength(columns: ColumnSet): number {
+  return recordChunks(columns).byteLength;
+}
+
+/**
+ * Encodes equal-length numeric columns as one Arrow IPC stream (schema + one record batch + EOS).
+ * With `into` (at least arrowFrameByteLength bytes) the frame is written there and a view of it is
+ * returned: reusing a buffer spares the page faults of a fresh allocation, but the caller must not
+ * reuse it while ZeroMQ may still be sending it (i.e. before the peer has replied).
+ */
+export function encodeArrowFrame(columns: ColumnSet, into?: Uint8Array): Uint8Array {
+  const { chunks, byteLength } = recordChunks(columns);
+  if (into !== undefined && into.byteLength < byteLength) {
+    throw new WorkerError(
+      "WORKER_PROTOCOL",
+      `Arrow frame needs ${byteLength} bytes, the buffer has ${into.byteLength}`,
+    );
+  }
+  // Unpooled and uninitialised: every byte is written below (the chunks include the zero padding).
+  const out = into ?? toUint8(Buffer.allocUnsafeSlow(byteLength));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out.subarray(0, byteLength);
 }
 
 /** A decoded Arrow frame: column name → typed-array view (concatenated if the stream had several batches). */

@@ -17,7 +17,12 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WorkerError } from "../../src/core/errors.ts";
-import { type ColumnSet, decodeArrowFrame, encodeArrowFrame } from "../../src/workers/arrow-frames.ts";
+import {
+  arrowFrameByteLength,
+  type ColumnSet,
+  decodeArrowFrame,
+  encodeArrowFrame,
+} from "../../src/workers/arrow-frames.ts";
 
 const f32 = fc.float32Array({ minLength: 0, maxLength: 200 });
 
@@ -67,6 +72,27 @@ describe("Arrow frames", () => {
         );
       }),
     );
+  });
+
+  it("a frame owns its bytes: encoding the next frame never changes the previous one", () => {
+    const first = encodeArrowFrame([["a", Float32Array.from([1, 2, 3])]]);
+    const snapshot = Buffer.from(first);
+    for (let k = 0; k < 50; k++) encodeArrowFrame([[`b${k}`, new Float64Array(k)]]);
+    expect(Buffer.from(first).equals(snapshot)).toBe(true);
+  });
+
+  it("encodes into a caller's reusable buffer, byte-identical to a fresh encode", () => {
+    const columns: ColumnSet = [
+      ["a", Float32Array.from([1, -2, 3.5])],
+      ["b", Float64Array.from([0.25, 0.5, 0.75])],
+    ];
+    const fresh = encodeArrowFrame(columns);
+    expect(arrowFrameByteLength(columns)).toBe(fresh.byteLength);
+    const reusable = new Uint8Array(fresh.byteLength + 64).fill(0xee);
+    const inPlace = encodeArrowFrame(columns, reusable);
+    expect(inPlace.buffer).toBe(reusable.buffer);
+    expect(Buffer.from(inPlace).equals(Buffer.from(fresh))).toBe(true);
+    expect(() => encodeArrowFrame(columns, new Uint8Array(8))).toThrow(/needs \d+ bytes, the buffer has 8/);
   });
 
   it("decoded columns are views into the received frame, not copies", () => {
