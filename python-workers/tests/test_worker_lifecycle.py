@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import zmq
+from fit_data import fit_fields, fit_payload
 from pool_harness import WorkerHarness
 
 import mlf_workers
@@ -88,6 +89,18 @@ def test_worker_exits_when_the_pool_goes_silent(make_worker: Make) -> None:
     # Never answer again: receive nothing, send nothing (recv() would answer heartbeats).
     assert harness.wait_exit() == EXIT_POOL_GONE
     assert "no message from the pool" in harness.stderr()
+
+
+def test_worker_exits_when_the_pool_socket_is_gone(make_worker: Make) -> None:
+    """A crashed pool: its socket disappears mid-fit; the worker must not wait forever to deliver."""
+    harness = make_worker(worker_args=["--pool-timeout-ms", "800"])
+    harness.handshake()
+    fields, frames = fit_fields("debug", fit_payload(rows=50), {"mode": "sleep", "seconds": 30})
+    harness.send("fit", frames, **fields)
+    progress, _ = harness.recv()
+    assert progress["type"] == "progress"  # the fit is running
+    harness.router.close()
+    assert harness.wait_exit() == EXIT_POOL_GONE
 
 
 def test_heartbeats_keep_the_worker_alive_past_the_pool_timeout(make_worker: Make) -> None:
