@@ -1,7 +1,7 @@
 /**
  * Phase timings of `mlf features` in one process: load (ingest), labels, and the feature file
  * (engine + Arrow writing), plus a raw write of the same number of bytes to show the disk's share.
- * Usage: node bin/run-ts.js bench/features-phases.ts --data FILE.csv [--out DIR]
+ * Usage: node bin/run-ts.js bench/features-phases.ts --data FILE.csv [--out DIR] [--threads T]
  */
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,9 @@ import { loadBars } from "../src/data/ingest/index.ts";
 import { writeFeatureFile } from "../src/features/engine/write-feature-file.ts";
 import { tripleBarrierLabels } from "../src/labels/triple-barrier.ts";
 
-const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" } } });
+const { values } = parseArgs({
+  options: { data: { type: "string" }, out: { type: "string" }, threads: { type: "string" } },
+});
 if (!values.data) throw new Error("--data FILE is required");
 const dir = values.out ?? mkdtempSync(join(tmpdir(), "mlf-phases-"));
 const config = parseConfig({});
@@ -30,7 +32,15 @@ lap(`load ${bars.length} bars`);
 const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
 lap("labels");
 const out = join(dir, "features.arrow");
-const res = await writeFeatureFile({ bars, meta, config, outPath: out, labels });
+const threads = values.threads === undefined ? undefined : Number(values.threads);
+const res = await writeFeatureFile({
+  bars,
+  meta,
+  config,
+  outPath: out,
+  labels,
+  ...(threads ? { threads } : {}),
+});
 lap(`feature file (${res.columns} columns)`);
 const bytes = statSync(out).size;
 const buf = new Uint8Array(1 << 24).fill(7);

@@ -14,12 +14,17 @@ import type { TimeframeId } from "../../core/timeframes.ts";
 import type { Bars } from "../../data/bars.ts";
 import type { ColumnSelection, FeatureColumn } from "../registry.ts";
 import type { FeatureKernel, FeatureSpec, SeriesView } from "../types.ts";
-import { type ColumnSink, type FeaturePlan, planFeatures } from "./feature-plan.ts";
+import { type ColumnSink, type FeaturePlan, partitionPlan, planFeatures } from "./feature-plan.ts";
 import { Resampler } from "./resampler.ts";
 
 export interface FeatureEngineOptions extends ColumnSelection {
   /** The registry by default; contract tests may pass a subset. */
   specs?: readonly FeatureSpec[];
+  /**
+   * Compute only part `index` of `count` (see partitionPlan); columns of other parts are left
+   * untouched in `out`. Engines of all parts together fill every column, bit-identical to one engine.
+   */
+  partition?: { index: number; count: number };
 }
 
 interface TimeframeState {
@@ -47,7 +52,7 @@ export class FeatureEngine {
   private readonly hasVolume: boolean;
   private readonly tfStates: TimeframeState[];
   private readonly kernels: KernelState[];
-  private readonly plan: FeaturePlan;
+  private readonly derived: FeaturePlan["derived"];
   /** Float64 block buffers of columns read by derived specs. */
   private readonly derivedInputs = new Map<string, Float64Array>();
   private ones = new Float64Array(0);
@@ -55,16 +60,25 @@ export class FeatureEngine {
 
   constructor(opts: FeatureEngineOptions) {
     this.hasVolume = opts.hasVolume;
-    this.plan = planFeatures(opts, opts.specs);
-    this.columns = this.plan.outputs.map((c) => c.column);
-    this.tfStates = this.plan.timeframes.map((tf) => ({
+    const plan = planFeatures(opts, opts.specs);
+    this.columns = plan.outputs.map((c) => c.column);
+    let kernels = plan.kernels;
+    this.derived = plan.derived;
+    if (opts.partition) {
+      const { index, count } = opts.partition;
+      const parts = partitionPlan(plan, count);
+      kernels = kernels.filter((_, i) => parts.kernelPart[i] === index);
+      this.derived = this.derived.filter((_, j) => parts.derivedPart[j] === index);
+    }
+    const timeframes = plan.timeframes.filter((tf) => kernels.some((k) => k.tf === tf));
+    this.tfStates = timeframes.map((tf) => ({
       tf,
       resampler: tf === "1m" ? null : new Resampler(tf, opts.hasVolume),
       before: 0,
       gather: new Int32Array(0),
     }));
     const byTf = new Map(this.tfStates.map((s) => [s.tf, s]));
-    this.kernels = this.plan.kernels.map((k) => ({
+    this.kernels = kernels.map((k) => ({
       kernel: k.spec.create(k.tf),
       tfState: byTf.get(k.tf)!,
       sinks: k.sinks,
@@ -90,7 +104,7 @@ export class FeatureEngine {
     const base = this.baseSeries(bars, to);
     for (const s of this.tfStates) this.advanceTimeframe(s, bars, from, to, base);
     for (const k of this.kernels) this.advanceKernel(k, n, out, base);
-    for (const d of this.plan.derived) {
+    for (const d of this.derived) {
       const inputs = d.spec.inputs.map((name) => this.derivedInputs.get(name)!);
       const buf = this.blockBuffer(d.sink, n);
       d.spec.combine(inputs, 0, n, buf);

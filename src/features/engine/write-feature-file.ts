@@ -21,7 +21,7 @@ import type { ExperimentConfig } from "../../config/schema.ts";
 import { withAtomicOutput } from "../../core/atomic-write.ts";
 import type { Bars } from "../../data/bars.ts";
 import type { Labels } from "../../labels/triple-barrier.ts";
-import { FeatureEngine } from "./feature-engine.ts";
+import { BlockEngine, defaultThreads } from "./block-engine.ts";
 import { type FeatureFileMeta, featureFileMetadata } from "./feature-file-metadata.ts";
 import { FileSink } from "./file-sink.ts";
 
@@ -31,6 +31,8 @@ export interface WriteFeatureFileOptions {
   config: ExperimentConfig;
   outPath: string;
   labels?: Labels;
+  /** Threads computing features (default: 2 on large inputs, see defaultThreads). Output is identical. */
+  threads?: number;
 }
 
 /** Validity bitmap (bit set = valid) for rows [from, to) of `values`: NaN is null. */
@@ -93,11 +95,15 @@ export async function writeFeatureFile(
   opts: WriteFeatureFileOptions,
 ): Promise<{ rows: number; columns: number }> {
   const { bars, config, labels } = opts;
-  const engine = new FeatureEngine({
-    hasVolume: bars.volume !== null,
-    families: config.features.families,
-    exclude: config.features.exclude,
-  });
+  const chunk = config.features.chunk_rows;
+  const block = Math.min(chunk, Math.max(1, bars.length));
+  // Two buffer sets: the engine fills one while the other's batch is being written (FileSink.flush
+  // writes in the background). A set is reused only once its write has completed.
+  const engine = await BlockEngine.start(
+    bars,
+    { hasVolume: bars.volume !== null, families: config.features.families, exclude: config.features.exclude },
+    { block, setCount: 2, threads: opts.threads ?? defaultThreads(bars.length) },
+  );
   const fields: Field[] = [
     new Field("timestamp", new Int64(), false),
     ...engine.columns.map((c) => new Field(c.name, new Float32(), false)),
@@ -111,45 +117,41 @@ export async function writeFeatureFile(
   }
   const schema = new Schema(fields, featureFileMetadata(opts.meta, config, engine.columns));
   const structType = new Struct(fields);
-  const chunk = config.features.chunk_rows;
 
-  await withAtomicOutput(opts.outPath, async (tmp) => {
-    const sink = await FileSink.open(tmp);
-    try {
-      const writer = new RecordBatchFileWriter();
-      writer.reset(sink, schema);
-      // Two sets of block buffers: the engine fills one while the other's batch is being written
-      // (FileSink.flush writes in the background). A set is reused only once its write completed.
-      const block = Math.min(chunk, Math.max(1, bars.length));
-      const sets = [0, 1].map(() => ({
-        cols: engine.columns.map(() => new Float32Array(block)),
-        ts: new BigInt64Array(block),
-        written: Promise.resolve(),
-      }));
-      for (let from = 0, k = 0; from < bars.length; from += chunk, k++) {
-        const to = Math.min(bars.length, from + chunk);
-        const n = to - from;
-        const set = sets[k % 2];
-        await set.written;
-        const cols = n === block ? set.cols : set.cols.map((c) => c.subarray(0, n));
-        engine.push(bars, from, to, cols);
-        const ts = int64Of(bars.ts, from, to, set.ts.subarray(0, n));
-        const children = [
-          makeData({ type: new Int64(), length: n, nullCount: 0, data: ts }),
-          ...cols.map((data) => makeData({ type: new Float32(), length: n, nullCount: 0, data })),
-          ...(labels ? targetChildren(labels, from, to) : []),
-        ];
-        const data = makeData({ type: structType, length: n, nullCount: 0, children });
-        writer.write(new RecordBatch(schema, data));
-        set.written = sink.flush();
+  try {
+    await withAtomicOutput(opts.outPath, async (tmp) => {
+      const sink = await FileSink.open(tmp);
+      try {
+        const writer = new RecordBatchFileWriter();
+        writer.reset(sink, schema);
+        const written = [Promise.resolve(), Promise.resolve()];
+        const tsBufs = [new BigInt64Array(block), new BigInt64Array(block)];
+        for (let from = 0, k = 0; from < bars.length; from += chunk, k++) {
+          const to = Math.min(bars.length, from + chunk);
+          const n = to - from;
+          const set = k % 2;
+          await written[set];
+          const cols = await engine.compute(from, to, set);
+          const ts = int64Of(bars.ts, from, to, tsBufs[set].subarray(0, n));
+          const children = [
+            makeData({ type: new Int64(), length: n, nullCount: 0, data: ts }),
+            ...cols.map((data) => makeData({ type: new Float32(), length: n, nullCount: 0, data })),
+            ...(labels ? targetChildren(labels, from, to) : []),
+          ];
+          const data = makeData({ type: structType, length: n, nullCount: 0, children });
+          writer.write(new RecordBatch(schema, data));
+          written[set] = sink.flush();
+        }
+        // The footer (and, for an empty input, the schema) go out on finish.
+        writer.finish();
+        await sink.closeFile();
+      } catch (e) {
+        await sink.abandon();
+        throw e;
       }
-      // The footer (and, for an empty input, the schema) go out on finish.
-      writer.finish();
-      await sink.closeFile();
-    } catch (e) {
-      await sink.abandon();
-      throw e;
-    }
-  });
+    });
+  } finally {
+    await engine.close();
+  }
   return { rows: bars.length, columns: fields.length };
 }

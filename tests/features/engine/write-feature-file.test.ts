@@ -104,3 +104,19 @@ describe("writeFeatureFile", () => {
     expect(readdirSync(dir).filter((f) => f.includes("fails"))).toEqual([]);
   });
 });
+
+describe("writeFeatureFile on several threads", () => {
+  it("writes the same bytes with 1, 2 and 3 threads", async () => {
+    const config = parseConfig({ features: { chunk_rows: 1024 } });
+    const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+    const files = await Promise.all(
+      [1, 2, 3].map(async (threads) => {
+        const out = join(dir, `threads${threads}.arrow`);
+        await writeFeatureFile({ bars, meta: metaOf(bars), config, outPath: out, labels, threads });
+        return readFileSync(out);
+      }),
+    );
+    expect(Buffer.compare(files[0], files[1])).toBe(0);
+    expect(Buffer.compare(files[0], files[2])).toBe(0);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Computes the feature columns of consecutive row blocks into reusable buffer sets, on one thread or
+ * several. With T threads the plan is partitioned (partitionPlan): this thread runs part 0 and T - 1
+ * worker threads run the others over the same bars in shared memory, each writing its own columns
+ * of the shared block buffers. Every kernel sees exactly the data it would see alone, so the output
+ * is bit-identical to a single engine's; only the wall time changes.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Bars } from "../../data/bars.ts";
+import type { ColumnSelection, FeatureColumn } from "../registry.ts";
+import { type BlockReply, type BlockRequest, columnViews, type WorkerInit } from "./block-engine-protocol.ts";
+import { FeatureEngine } from "./feature-engine.ts";
+
+/** Below this many rows a worker's start-up (loader, imports: ~0.3 s) costs more than it saves. */
+const PARALLEL_MIN_ROWS = 200_000;
+
+export function defaultThreads(rows: number): number {
+  return rows >= PARALLEL_MIN_ROWS ? Math.min(2, availableParallelism()) : 1;
+}
+
+function sharedCopy(a: Float64Array): Float64Array {
+  const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  s.set(a);
+  return s;
+}
+
+function sharedBars(bars: Bars): Bars {
+  return {
+    length: bars.length,
+    ts: sharedCopy(bars.ts),
+    open: sharedCopy(bars.open),
+    high: sharedCopy(bars.high),
+    low: sharedCopy(bars.low),
+    close: sharedCopy(bars.close),
+    volume: bars.volume ? sharedCopy(bars.volume) : null,
+  };
+}
+
+export class BlockEngine {
+  readonly columns: readonly FeatureColumn[];
+  /** Buffer sets: sets[s][j] is column j's block buffer in set s. */
+  readonly sets: Float32Array[][];
+  private readonly engine: FeatureEngine;
+  private readonly workers: Worker[];
+  private readonly bars: Bars;
+
+  private constructor(bars: Bars, engine: FeatureEngine, sets: Float32Array[][], workers: Worker[]) {
+    this.bars = bars;
+    this.engine = engine;
+    this.columns = engine.columns;
+    this.sets = sets;
+    this.workers = workers;
+  }
+
+  /** `setCount` buffer sets of `block` rows each; `threads` ≥ 1 (1 = this thread only). */
+  static async start(
+    bars: Bars,
+    selection: ColumnSelection,
+    opts: { block: number; setCount: number; threads: number },
+  ): Promise<BlockEngine> {
+    const threads = Math.max(1, Math.floor(opts.threads));
+    const partition = { index: 0, count: threads };
+    // The local engine is built first: a config error (unknown exclude) surfaces before any worker.
+    const engine = new FeatureEngine({ ...selection, ...(threads > 1 ? { partition } : {}) });
+    const columns = engine.columns.length;
+    if (threads === 1) {
+      const sets = Array.from({ length: opts.setCount }, () =>
+        columnViews(new ArrayBuffer(columns * opts.block * 4), columns, opts.block),
+      );
+      return new BlockEngine(bars, engine, sets, []);
+    }
+    const shared = sharedBars(bars);
+    const sabs = Array.from({ length: opts.setCount }, () => new SharedArrayBuffer(columns * opts.block * 4));
+    const workers = await Promise.all(
+      Array.from({ length: threads - 1 }, (_, w) => {
+        const init: WorkerInit = {
+          bars: shared,
+          selection,
+          partition: { index: w + 1, count: threads },
+          sets: sabs,
+          block: opts.block,
+        };
+        return startWorker(init);
+      }),
+    );
+    const sets = sabs.map((sab) => columnViews(sab, columns, opts.block));
+    return new BlockEngine(shared, engine, sets, workers);
+  }
+
+  /** Fills every column of set `set` for rows [from, to) (blocks in order, each once). */
+  async compute(from: number, to: number, set: number): Promise<Float32Array[]> {
+    const n = to - from;
+    const cols = this.sets[set].map((c) => (n === c.length ? c : c.subarray(0, n)));
+    const req: BlockRequest = { from, to, set };
+    const replies = this.workers.map((w) => request(w, req));
+    this.engine.push(this.bars, from, to, cols);
+    await Promise.all(replies);
+    return cols;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function startWorker(init: WorkerInit): Promise<Worker> {
+  const worker = new Worker(new URL("./engine-worker-boot.mjs", import.meta.url), { workerData: init });
+  // Ready once it is online; a failure during its start-up surfaces on the first request.
+  return new Promise((resolve, reject) => {
+    worker.once("online", () => resolve(worker));
+    worker.once("error", reject);
+  });
+}
+
+function request(worker: Worker, req: BlockRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      worker.off("message", onMessage);
+      reject(e);
+    };
+    const onMessage = (reply: BlockReply) => {
+      worker.off("error", onError);
+      if (reply.ok) resolve();
+      else reject(new Error(`internal error in a feature engine worker:\n${reply.error}`));
+    };
+    worker.once("message", onMessage);
+    worker.once("error", onError);
+    worker.postMessage(req);
+  });
+}
