@@ -100,9 +100,13 @@ export function chronologicalSplit(
     k++;
   }
 
-  const train: number[] = [];
-  const val: number[] = [];
-  const test: number[] = [];
+  // Upper bounds on each split's size; trimmed at the end (typed arrays: 1M rows in a few ms).
+  const train = new Int32Array(nTrain);
+  const val = new Int32Array(nVal);
+  const test = new Int32Array(m - nTrain - nVal);
+  let nTr = 0;
+  let nVa = 0;
+  let nTe = 0;
   let purged = 0;
   let embargoed = 0;
   const purgeFrom = (boundary: number) => boundary - cfg.purge;
@@ -111,21 +115,21 @@ export function chronologicalSplit(
     if (e < 0) continue;
     if (i < valStart) {
       if (e >= valStart || i >= purgeFrom(valStart)) purged++;
-      else train.push(i);
+      else train[nTr++] = i;
     } else if (i < testStart) {
       if (i < valStart + cfg.embargo) embargoed++;
       else if (e >= testStart || i >= purgeFrom(testStart)) purged++;
-      else val.push(i);
+      else val[nVa++] = i;
     } else if (i < testStart + cfg.embargo) embargoed++;
-    else test.push(i);
+    else test[nTe++] = i;
   }
 
-  for (const [name, rows] of [
-    ["train", train],
-    ["val", val],
-    ["test", test],
+  for (const [name, count] of [
+    ["train", nTr],
+    ["val", nVa],
+    ["test", nTe],
   ] as const) {
-    if (rows.length === 0) {
+    if (count === 0) {
       throw new ConfigError(
         `the ${name} split is empty after purge (${cfg.purge} bars) and embargo (${cfg.embargo} bars) ` +
           `over ${m} labelled rows: lower splits.purge / splits.embargo or use more data`,
@@ -134,9 +138,9 @@ export function chronologicalSplit(
     }
   }
   return {
-    train: Int32Array.from(train),
-    val: Int32Array.from(val),
-    test: Int32Array.from(test),
+    train: train.slice(0, nTr),
+    val: val.slice(0, nVa),
+    test: test.slice(0, nTe),
     boundaries: { trainStart, valStart, testStart, end: n },
     dropped: { purged, embargoed, unlabeled: n - m },
   };
