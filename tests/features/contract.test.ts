@@ -103,6 +103,45 @@ for (const dataset of ["tx", "es"] as const) {
       expect(firstDifference(full, computeAll(bars, 10_007), bars.length)).toBeNull();
     });
 
+    it("live: one row per push into arrays that are longer than the data and reallocated as it grows", () => {
+      const rows = 3000;
+      const engine = new FeatureEngine({ hasVolume: bars.volume !== null });
+      const live = {
+        names: engine.columns.map((c) => c.name),
+        cols: engine.columns.map(() => new Float32Array(rows)),
+      };
+      let capacity = 0;
+      let buf: Bars = bars;
+      for (let i = 0; i < rows; i++) {
+        if (i + 1 > capacity) {
+          // A live server's buffer: doubled and copied, so arrays change identity and carry spare room.
+          capacity = Math.max(64, capacity * 2);
+          const grow = (a: Float64Array) => {
+            const b = new Float64Array(capacity).fill(Number.NaN);
+            b.set(a.subarray(0, Math.min(rows, capacity)));
+            return b;
+          };
+          buf = {
+            length: 0,
+            ts: grow(bars.ts),
+            open: grow(bars.open),
+            high: grow(bars.high),
+            low: grow(bars.low),
+            close: grow(bars.close),
+            volume: bars.volume ? grow(bars.volume) : null,
+          };
+        }
+        // Rows past i hold real future values: a kernel that reads beyond `length` sees them and fails.
+        engine.push(
+          { ...buf, length: i + 1 },
+          i,
+          i + 1,
+          live.cols.map((c) => c.subarray(i, i + 1)),
+        );
+      }
+      expect(firstDifference(full, live, rows)).toBeNull();
+    });
+
     it("is deterministic: a second run is bit-identical", () => {
       expect(firstDifference(full, computeAll(bars, 65_536), bars.length)).toBeNull();
     });
