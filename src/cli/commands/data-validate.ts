@@ -43,12 +43,29 @@ export function formatSummary(meta: DatasetMeta): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The input contract, shown by `mlf data validate --help`. */
+const INPUT_RULES = `
+Input:
+  Formats by extension: .csv, .csv.gz, .parquet, .arrow/.feather/.ipc (Arrow IPC).
+  Columns timestamp,open,high,low,close[,volume] (any case, any order; others are ignored).
+  Timestamps mark the bar's start and are stored as UTC epoch milliseconds:
+    ISO-8601 with an offset (2024-11-04T08:45:00+08:00, +0800, +08 or Z); a timestamp without
+    an offset is refused rather than guessed; epoch numbers below 1e11 are seconds, from 1e11 to
+    1e14 milliseconds, larger ones are refused. Parquet/Arrow: a timestamp with time zone or an
+    epoch number (Parquet also ISO-8601 text).
+  A missing or empty volume column is accepted (volume features are then left out); a partly
+  empty one is an error. Gaps between bars are legal and reported, never filled.
+  Errors name the row as in the file: for CSV the header is row 1, so the first bar is row 2;
+  for Parquet and Arrow the first bar is row 1.
+`;
+
 export function registerDataValidate(program: Command): void {
   dataGroup(program)
     .command("validate")
     .description("check a 1-minute bar file (CSV, CSV.gz, Parquet, Arrow IPC) and summarise it")
     .option("--data <file>", "bar file to check")
     .option("--json", "print the dataset metadata as JSON")
+    .addHelpText("after", INPUT_RULES)
     .action(async (options: { data?: string; json?: boolean }) => {
       if (!options.data) throw new UsageError("--data FILE is required");
       const { meta } = await loadBars(options.data);
