@@ -6,9 +6,13 @@
  * Directions: one echo round trip is timed from send to reply; each direction is charged its own
  * TypeScript-side work (Arrow encode going out, Arrow decode coming back) plus half the wire round trip,
  * which includes the worker receiving and resending the frame.
+ *
+ * The outgoing frame is encoded into one buffer reused across repetitions (safe: the next encode
+ * starts only after the worker's reply, when ZeroMQ is done with it). The cost of encoding into a
+ * freshly allocated buffer instead (page faults on first touch) is reported separately.
  */
 import { WorkerError } from "../core/errors.ts";
-import { decodeArrowFrame, encodeArrowFrame } from "./arrow-frames.ts";
+import { arrowFrameByteLength, decodeArrowFrame, encodeArrowFrame } from "./arrow-frames.ts";
 import type { WorkerPool } from "./pool.ts";
 
 export interface BenchOptions {
@@ -31,6 +35,8 @@ export interface BenchResult {
   fromWorkerMBps: number;
   roundTripMBps: number;
   encodeMs: number;
+  /** Arrow encode into a newly allocated buffer (what a one-off fit pays). */
+  encodeFreshMs: number;
   wireRoundTripMs: number;
   decodeMs: number;
   memcpyMBps: number;
@@ -93,11 +99,16 @@ export async function runTransferBench(pool: WorkerPool, options: BenchOptions):
   const columns = makeColumns(options.rows, options.cols);
   const bytes = options.rows * options.cols * 4;
   const encodeMs: number[] = [];
+  const freshMs: number[] = [];
   const wireMs: number[] = [];
   const decodeMs: number[] = [];
+  const reusable = new Uint8Array(arrowFrameByteLength(columns));
   for (let r = 0; r <= options.repeats; r++) {
+    const tf = performance.now();
+    encodeArrowFrame(columns);
+    freshMs.push(performance.now() - tf);
     const t0 = performance.now();
-    const frame = encodeArrowFrame(columns);
+    const frame = encodeArrowFrame(columns, reusable);
     const t1 = performance.now();
     const [back] = await pool.echo([frame], { decode: options.decode });
     const t2 = performance.now();
@@ -131,6 +142,7 @@ export async function runTransferBench(pool: WorkerPool, options: BenchOptions):
     fromWorkerMBps: bytes / MB / ((wire / 2 + dec) / 1000),
     roundTripMBps: (2 * bytes) / MB / ((enc + wire + dec) / 1000),
     encodeMs: enc,
+    encodeFreshMs: median(freshMs.slice(1)),
     wireRoundTripMs: wire,
     decodeMs: dec,
     memcpyMBps: measureMemcpy(bytes, Math.max(5, options.repeats)),
@@ -145,6 +157,7 @@ export function formatBenchResult(r: BenchResult, transport: string): string {
   return [
     `${r.rows} x ${r.cols} float32 (${f(r.bytes / MB, 1)} MB) over ${transport}${r.decode ? ", worker decodes + re-encodes" : ""}`,
     `  to worker:    ${f(r.toWorkerMBps)} MB/s   (Arrow encode ${f(r.encodeMs, 2)} ms + half of echo ${f(r.wireRoundTripMs, 2)} ms)`,
+    `                (encode into a fresh buffer instead: ${f(r.encodeFreshMs, 2)} ms)`,
     `  from worker:  ${f(r.fromWorkerMBps)} MB/s   (half of echo + Arrow decode ${f(r.decodeMs, 2)} ms)`,
     `  round trip:   ${f(r.roundTripMBps)} MB/s of payload moved`,
     `  memcpy:       ${f(r.memcpyMBps)} MB/s   (same bytes, in process, same run)`,

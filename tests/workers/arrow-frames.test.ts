@@ -95,6 +95,27 @@ describe("Arrow frames", () => {
     expect(() => encodeArrowFrame(columns, new Uint8Array(8))).toThrow(/needs \d+ bytes, the buffer has 8/);
   });
 
+  it("same shape, new values: the cached layouts never serve stale data", () => {
+    for (let k = 0; k < 5; k++) {
+      const columns: ColumnSet = [
+        ["x", Float32Array.from([k, k + 1])],
+        ["y", Float64Array.from([-k, 0.5 * k])],
+      ];
+      const decoded = decodeArrowFrame(encodeArrowFrame(columns));
+      expect(Array.from(decoded.columns.get("x")!)).toEqual([k, k + 1]);
+      expect(Array.from(decoded.columns.get("y")!)).toEqual([-k, 0.5 * k]);
+    }
+  });
+
+  it("decodes a frame that sits at an odd offset of its buffer (unaligned receive)", () => {
+    const frame = encodeArrowFrame([["x", Float64Array.from([1.25, 2.5, 3.75])]]);
+    decodeArrowFrame(frame); // the layout is now cached
+    const shifted = new Uint8Array(frame.byteLength + 1);
+    shifted.set(frame, 1);
+    const decoded = decodeArrowFrame(shifted.subarray(1));
+    expect(Array.from(decoded.columns.get("x")!)).toEqual([1.25, 2.5, 3.75]);
+  });
+
   it("decoded columns are views into the received frame, not copies", () => {
     const frame = encodeArrowFrame([
       ["a", Float32Array.from([1, 2, 3])],
