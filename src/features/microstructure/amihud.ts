@@ -9,6 +9,8 @@ const SCALE = 1e6;
  * Amihud (2002) illiquidity: the mean of |r_t| / (c_t · v_t) over the bars of the last 20 with
  * non-zero volume (Amihud averages over the days with trading), r_t = ln(c_t / c_{t-1}), scaled by 1e6:
  * absolute log return per million units of price × volume traded. NaN when no bar of the window traded.
+ * O(1) a bar: the sum and count of the window's ratios are running, the sum re-anchored (recomputed
+ * in order) every 20 bars, so values depend on the bar sequence alone.
  */
 export const amihud: IndicatorSpec = {
   kind: "indicator",
@@ -32,6 +34,9 @@ export const amihud: IndicatorSpec = {
 class AmihudKernel implements FeatureKernel {
   /** Per-bar ratio, NaN for bars without volume (skipped by the mean). */
   private readonly ratios = new WindowBuffer(WINDOW);
+  private sum = 0;
+  private count = 0;
+  private pushes = 0;
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const c = src.close;
@@ -41,25 +46,30 @@ class AmihudKernel implements FeatureKernel {
     const ratios = this.ratios;
     const d = ratios.data;
     for (let i = from; i < to; i++) {
-      if (i > 0) {
-        const dollar = c[i] * v[i];
-        ratios.push(dollar > 0 ? (Math.abs(Math.log(c[i] / c[i - 1])) / dollar) * SCALE : Number.NaN);
-      }
-      if (!ratios.full) {
+      if (i === 0) {
         o[i - from] = Number.NaN;
         continue;
       }
-      let s = 0;
-      let n = 0;
-      const start = ratios.start;
-      for (let k = start; k < start + WINDOW; k++) {
-        const x = d[k];
-        if (!Number.isNaN(x)) {
-          s += x;
-          n++;
+      if (ratios.full) {
+        const old = d[ratios.start];
+        if (!Number.isNaN(old)) {
+          this.sum -= old;
+          this.count--;
         }
       }
-      o[i - from] = n > 0 ? s / n : Number.NaN;
+      const dollar = c[i] * v[i];
+      const x = dollar > 0 ? (Math.abs(Math.log(c[i] / c[i - 1])) / dollar) * SCALE : Number.NaN;
+      ratios.push(x);
+      if (!Number.isNaN(x)) {
+        this.sum += x;
+        this.count++;
+      }
+      if (++this.pushes % WINDOW === 0) {
+        let s = 0;
+        for (let k = ratios.start; k < ratios.start + WINDOW; k++) if (!Number.isNaN(d[k])) s += d[k];
+        this.sum = s;
+      }
+      o[i - from] = ratios.full && this.count > 0 ? this.sum / this.count : Number.NaN;
     }
   }
 }

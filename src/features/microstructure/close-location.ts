@@ -6,7 +6,9 @@ const WINDOW = 20;
 /**
  * Close location value over 20 bars: Σ((c - l) - (h - c)) / Σ(h - l), -1..1 (+1: every bar closed on
  * its high). Summing before dividing keeps it defined on flat bars (h = l), which are common on 1m
- * data; NaN only when all 20 bars are flat. Recomputed from the source bars each bar.
+ * data; NaN only when all 20 bars are flat (counted exactly). O(1) a bar: both sums are running sums
+ * (the bar leaving the window is read back from the source), re-anchored (recomputed in order) every
+ * 20 bars, so values depend on the bar sequence alone.
  */
 export const closeLocation: IndicatorSpec = {
   kind: "indicator",
@@ -22,24 +24,43 @@ export const closeLocation: IndicatorSpec = {
   ],
   warmup: WINDOW - 1,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return { advance };
+    return new CloseLocationKernel();
   },
 };
 
-function advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-  const { high, low, close } = src;
-  const o = out[0];
-  for (let i = from; i < to; i++) {
-    if (i < WINDOW - 1) {
-      o[i - from] = Number.NaN;
-      continue;
+class CloseLocationKernel implements FeatureKernel {
+  private num = 0;
+  private den = 0;
+  private flat = 0;
+
+  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
+    const { high, low, close } = src;
+    const o = out[0];
+    for (let i = from; i < to; i++) {
+      this.num += 2 * close[i] - low[i] - high[i];
+      this.den += high[i] - low[i];
+      if (high[i] === low[i]) this.flat++;
+      const j = i - WINDOW;
+      if (j >= 0) {
+        this.num -= 2 * close[j] - low[j] - high[j];
+        this.den -= high[j] - low[j];
+        if (high[j] === low[j]) this.flat--;
+      }
+      if ((i + 1) % WINDOW === 0) this.reanchor(src, i);
+      o[i - from] = i < WINDOW - 1 || this.flat === WINDOW ? Number.NaN : this.num / this.den;
     }
+  }
+
+  /** Recomputes both sums over bars (i - 20, i], oldest first. */
+  private reanchor(src: SeriesView, i: number): void {
+    const { high, low, close } = src;
     let num = 0;
     let den = 0;
     for (let k = i - WINDOW + 1; k <= i; k++) {
       num += 2 * close[k] - low[k] - high[k];
       den += high[k] - low[k];
     }
-    o[i - from] = den > 0 ? num / den : Number.NaN;
+    this.num = num;
+    this.den = den;
   }
 }

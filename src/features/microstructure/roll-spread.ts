@@ -9,7 +9,10 @@ const WINDOW = 20;
  * spread = 2 · sqrt(-cov(Δp_t, Δp_{t-1})) over the last 20 pairs (sample covariance, ddof 1, as
  * pandas `rolling(20).cov`), divided by the close to give a fraction of price. A non-negative
  * covariance has no Roll spread; following Goyenko, Holden & Trzcinka (2009) the estimate is then 0.
- * Recomputed from the last 21 price changes each bar (two-pass): exact for any chunking.
+ *
+ * O(1) a bar: the sum of the last 21 price changes and the sum of the 20 lag products are running
+ * sums, re-anchored (recomputed in order from the 21 changes) every 21 bars, so every value is a
+ * function of the close sequence alone (identical for any chunking) and drift stays bounded.
  */
 export const rollSpread: IndicatorSpec = {
   kind: "indicator",
@@ -32,36 +35,56 @@ export const rollSpread: IndicatorSpec = {
 };
 
 class RollSpreadKernel implements FeatureKernel {
-  /** The last 21 price changes: 20 pairs (Δp_j, Δp_{j-1}). */
+  /** The last 21 price changes: 20 pairs (Δp_k, Δp_{k-1}). */
   private readonly dp = new WindowBuffer(WINDOW + 1);
+  /** Σ of the 21 changes, Σ of the 20 lag products. */
+  private total = 0;
+  private lagProducts = 0;
+  private pushes = 0;
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const c = src.close;
     const o = out[0];
     const buf = this.dp;
+    const d = buf.data;
     for (let i = from; i < to; i++) {
-      if (i > 0) buf.push(c[i] - c[i - 1]);
+      if (i === 0) {
+        o[i - from] = Number.NaN;
+        continue;
+      }
+      const x = c[i] - c[i - 1];
+      if (buf.full) {
+        const s = buf.start;
+        this.total -= d[s];
+        this.lagProducts -= d[s + 1] * d[s];
+      }
+      if (this.pushes > 0) this.lagProducts += x * d[buf.newest];
+      this.total += x;
+      buf.push(x);
+      if (++this.pushes % (WINDOW + 1) === 0) this.reanchor();
       if (!buf.full) {
         o[i - from] = Number.NaN;
         continue;
       }
-      const cov = lagCovariance(buf.data, buf.start);
+      // a = the newer 20 changes, b = the older 20.
+      const s = buf.start;
+      const sumA = this.total - d[s];
+      const sumB = this.total - d[s + WINDOW];
+      const cov = (this.lagProducts - (sumA * sumB) / WINDOW) / (WINDOW - 1);
       o[i - from] = cov < 0 ? (2 * Math.sqrt(-cov)) / c[i] : 0;
     }
   }
-}
 
-/** Sample covariance of (d[k], d[k-1]) for k = s+1 .. s+20. */
-function lagCovariance(d: Float64Array, s: number): number {
-  let sa = 0;
-  let sb = 0;
-  for (let k = s + 1; k <= s + WINDOW; k++) {
-    sa += d[k];
-    sb += d[k - 1];
+  private reanchor(): void {
+    const d = this.dp.data;
+    const s = this.dp.start;
+    let total = d[s];
+    let lag = 0;
+    for (let k = s + 1; k <= s + WINDOW; k++) {
+      total += d[k];
+      lag += d[k] * d[k - 1];
+    }
+    this.total = total;
+    this.lagProducts = lag;
   }
-  const ma = sa / WINDOW;
-  const mb = sb / WINDOW;
-  let sab = 0;
-  for (let k = s + 1; k <= s + WINDOW; k++) sab += (d[k] - ma) * (d[k - 1] - mb);
-  return sab / (WINDOW - 1);
 }

@@ -1,5 +1,5 @@
-import { RingBuffer } from "../primitives/ring-buffer.ts";
 import { SortedWindow } from "../primitives/sorted-window.ts";
+import { WindowBuffer } from "../primitives/window-buffer.ts";
 import type { SeriesView } from "../types.ts";
 
 /** Returns in the realised volatility. */
@@ -19,25 +19,51 @@ export const TIE_TOLERANCE = 1e-9;
  * equal + 1) / 2) / 240, in (0, 1]. Values within a relative 1e-9 of rv_t count as equal: on a tick
  * grid the same squared returns recur, and two windows holding them in another order differ only by
  * rounding, which must not decide a rank. Only past and current bars enter: causal by construction.
- * The 20 squares are summed directly, oldest first, each bar: a flat window gives exactly 0.
+ * The sum of the 20 squares is a running sum re-anchored (recomputed oldest first) every 20 bars, so
+ * it depends on the return sequence alone; a window of 20 zero returns (counted exactly) gives rv = 0
+ * exactly, so flat stretches tie exactly.
  */
 export class TrailingVolRank {
-  private readonly squares = new RingBuffer(VOL_WINDOW);
+  private readonly squares = new WindowBuffer(VOL_WINDOW);
+  private sum = 0;
+  private zeros = 0;
+  private pushes = 0;
   private readonly vols = new SortedWindow(RANK_WINDOW);
 
   /** Feeds bar i (every bar, in order) and returns its rank, NaN during warm-up. */
   update(src: SeriesView, i: number): number {
     if (i === 0) return Number.NaN;
     const r = Math.log(src.close[i] / src.close[i - 1]);
-    this.squares.push(r * r);
-    if (!this.squares.full) return Number.NaN;
-    const rv = Math.sqrt(this.squares.sum() / VOL_WINDOW);
+    const rv = this.realisedVol(r * r);
+    if (Number.isNaN(rv)) return Number.NaN;
     const vols = this.vols;
     vols.push(rv);
     if (!vols.full) return Number.NaN;
     const below = vols.countBelow(rv * (1 - TIE_TOLERANCE));
     const equal = vols.countAtMost(rv * (1 + TIE_TOLERANCE)) - below;
     return (below + (equal + 1) / 2) / RANK_WINDOW;
+  }
+
+  /** Pushes a squared return; sqrt(mean of the last 20), NaN until 20 are held. */
+  private realisedVol(r2: number): number {
+    const sq = this.squares;
+    if (sq.full) {
+      const old = sq.data[sq.start];
+      this.sum -= old;
+      if (old === 0) this.zeros--;
+    }
+    sq.push(r2);
+    this.sum += r2;
+    if (r2 === 0) this.zeros++;
+    if (++this.pushes % VOL_WINDOW === 0) {
+      let s = 0;
+      for (let k = sq.start; k < sq.start + VOL_WINDOW; k++) s += sq.data[k];
+      this.sum = s;
+    }
+    if (!sq.full) return Number.NaN;
+    if (this.zeros === VOL_WINDOW) return 0;
+    // Drift can leave a tiny negative only where the true sum is ~0.
+    return Math.sqrt(Math.max(0, this.sum) / VOL_WINDOW);
   }
 }
 
