@@ -16,6 +16,11 @@
  *
  * A row is labelled only when ATR[t] is finite and > 0 and t + horizon < n; otherwise label, t1 and
  * ret are NaN and t1Index is −1. All four are defined together, so `t1Index >= 0` means "labelled".
+ *
+ * Optional `breaks` (ascending row indices) mark discontinuities that are not market moves, such as
+ * the contract rolls of an unadjusted continuous series: a row b in `breaks` means the price jumps
+ * between rows b−1 and b. No label window crosses one (rows t < b ≤ t + horizon are unlabelled) and
+ * the ATR restarts at each, so every label equals the one computed on its segment alone.
  */
 import type { LabelsConfig } from "../config/schema.ts";
 import { ConfigError } from "../core/errors.ts";
@@ -60,20 +65,46 @@ function checkParams(cfg: TripleBarrierParams, tickSize: number): void {
   }
 }
 
-export function tripleBarrierLabels(bars: Bars, cfg: TripleBarrierParams, tickSize: number): Labels {
+export interface LabelOptions {
+  /** Rows where a non-market price jump (a contract roll) separates row b−1 from row b; ascending. */
+  readonly breaks?: Int32Array;
+}
+
+function checkBreaks(breaks: Int32Array, n: number): void {
+  for (let k = 0; k < breaks.length; k++) {
+    if (!(breaks[k] >= 0 && breaks[k] < n) || (k > 0 && !(breaks[k] > breaks[k - 1]))) {
+      throw new ConfigError(
+        `label break rows must be ascending rows of the data; got ${breaks[k]} at position ${k}`,
+        "labels.breaks",
+      );
+    }
+  }
+}
+
+export function tripleBarrierLabels(
+  bars: Bars,
+  cfg: TripleBarrierParams,
+  tickSize: number,
+  opts: LabelOptions = {},
+): Labels {
   checkParams(cfg, tickSize);
   const n = bars.length;
   const { ts, open, high, low, close } = bars;
   const { k_up: kUp, k_down: kDown, horizon } = cfg;
   const cost = cfg.cost_ticks * tickSize;
-  const atr = wilderAtr(bars, cfg.atr_period);
+  const breaks = opts.breaks ?? new Int32Array(0);
+  checkBreaks(breaks, n);
+  const atr = wilderAtr(bars, cfg.atr_period, breaks);
 
   const label = new Float64Array(n).fill(Number.NaN);
   const t1 = new Float64Array(n).fill(Number.NaN);
   const t1Index = new Int32Array(n).fill(-1);
   const ret = new Float64Array(n).fill(Number.NaN);
 
+  let nextBreak = 0; // index of the first break > t
   for (let t = 0; t + horizon < n; t++) {
+    while (nextBreak < breaks.length && breaks[nextBreak] <= t) nextBreak++;
+    if (nextBreak < breaks.length && breaks[nextBreak] <= t + horizon) continue;
     const a = atr[t];
     if (!(a > 0) || !Number.isFinite(a)) continue;
     const entry = close[t];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.ts";
-import type { Bars } from "../../src/data/bars.ts";
+import { type Bars, sliceBars } from "../../src/data/bars.ts";
 import { type TripleBarrierParams, tripleBarrierLabels } from "../../src/labels/triple-barrier.ts";
 import { wilderAtr } from "../../src/labels/wilder-atr.ts";
 import { naiveLabels } from "./naive-labels.ts";
@@ -203,6 +203,63 @@ describe("tripleBarrierLabels: property against the naive reference", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("tripleBarrierLabels: breaks (contract rolls)", () => {
+  it("no window crosses a break; the ATR restarts at it", () => {
+    const rows = [ROW0, FLAT, FLAT, [200, 201, 199, 200], FLAT, FLAT, FLAT] as const;
+    const l = tripleBarrierLabels(bars(rows), { ...P, horizon: 2 }, 0.25, { breaks: Int32Array.of(3) });
+    // Rows 1 and 2 would reach row 3; row 3 starts a new segment with ATR(1) = its own range 2.
+    expect(Array.from(l.t1Index.subarray(0, 3))).toEqual([2, -1, -1]);
+    expect(l.t1Index[3]).toBeGreaterThanOrEqual(4);
+    expect(wilderAtr(bars(rows), 2, Int32Array.of(3))[3]).toBeNaN();
+    // Row 4's true range is measured from row 3's close (inside the new segment): (2 + 100.5) / 2.
+    expect(wilderAtr(bars(rows), 2, Int32Array.of(3))[4]).toBe(51.25);
+    expect(wilderAtr(bars(rows), 2)[3]).toBeGreaterThan(0);
+  });
+
+  it("rejects breaks that are unsorted or outside the data", () => {
+    const b = bars([ROW0, FLAT, FLAT]);
+    expect(() => tripleBarrierLabels(b, P, 0.25, { breaks: Int32Array.of(2, 1) })).toThrow(/ascending/);
+    expect(() => tripleBarrierLabels(b, P, 0.25, { breaks: Int32Array.of(3) })).toThrow(ConfigError);
+  });
+
+  it("property: labels with breaks equal the labels of each segment computed alone", () => {
+    fc.assert(
+      fc.property(
+        arbBars,
+        fc.array(fc.integer({ min: 0, max: 119 }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 15 }),
+        fc.integer({ min: 1, max: 10 }),
+        (steps, rawBreaks, horizon, atrPeriod) => {
+          let c = 1000;
+          const rows = steps.map((s) => {
+            const prev = c;
+            c = Math.max(1, c + s.move);
+            return [prev, Math.max(prev, c) + s.up, Math.max(0.5, Math.min(prev, c) - s.down), c] as const;
+          });
+          const b = bars(rows);
+          const breaks = Int32Array.from(new Set(rawBreaks.filter((x) => x < b.length))).sort();
+          const p = { ...P, horizon, atr_period: atrPeriod };
+          const got = tripleBarrierLabels(b, p, 0.25, { breaks });
+          const edges = [0, ...breaks, b.length];
+          let bad = 0;
+          for (let k = 0; k + 1 < edges.length; k++) {
+            const [s, e] = [edges[k], edges[k + 1]];
+            if (e <= s) continue;
+            const seg = tripleBarrierLabels(sliceBars(b, s, e), p, 0.25);
+            for (let i = 0; i < e - s; i++) {
+              const want = seg.t1Index[i] < 0 ? -1 : seg.t1Index[i] + s;
+              if (got.t1Index[s + i] !== want || !Object.is(got.label[s + i], seg.label[i])) bad++;
+              if (!Object.is(got.ret[s + i], seg.ret[i])) bad++;
+            }
+          }
+          expect(bad).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
