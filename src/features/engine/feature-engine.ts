@@ -32,8 +32,15 @@ interface TimeframeState {
   resampler: Resampler | null;
   /** Series length before the current push. */
   before: number;
-  /** gather[r] = index into a kernel's extended scratch for block row r (0 = value carried in). */
-  gather: Int32Array;
+  /**
+   * The push's rows as runs that show the same bar: rows [runStart[k], runStart[k + 1]) show the
+   * value in a kernel's extended scratch slot runSlot[k] (0 = the value carried in). A 1h column is
+   * then ~n/60 runs: filling runs is cheaper than gathering row by row.
+   */
+  runStart: Int32Array;
+  runSlot: Int32Array;
+  runs: number;
+  visible: Int32Array;
 }
 
 interface KernelState {
@@ -42,7 +49,7 @@ interface KernelState {
   sinks: (ColumnSink | null)[];
   /**
    * Per output: slot 0 holds the latest value from earlier pushes (NaN before any), slots 1.. receive
-   * this push's new bars. Aligning a block is then one gather: value(r) = ext[gather[r]].
+   * this push's new bars. Aligning a block is then a fill of runs: value(r) = ext[runSlot[k]].
    */
   ext: Float64Array[];
 }
@@ -75,7 +82,10 @@ export class FeatureEngine {
       tf,
       resampler: tf === "1m" ? null : new Resampler(tf, opts.hasVolume),
       before: 0,
-      gather: new Int32Array(0),
+      runStart: new Int32Array(1),
+      runSlot: new Int32Array(0),
+      runs: 0,
+      visible: new Int32Array(0),
     }));
     const byTf = new Map(this.tfStates.map((s) => [s.tf, s]));
     this.kernels = kernels.map((k) => ({
@@ -132,18 +142,35 @@ export class FeatureEngine {
 
   private advanceTimeframe(s: TimeframeState, bars: Bars, from: number, to: number, base: SeriesView) {
     const n = to - from;
-    if (s.gather.length < n) s.gather = new Int32Array(n);
-    const g = s.gather;
     if (!s.resampler) {
-      // 1m: row r's own bar is new bar r of this push, at ext slot r + 1.
-      for (let r = 0; r < n; r++) g[r] = r + 1;
+      // 1m: row r's own bar is new bar r of this push (copied straight, no runs).
       invariant(base.length === to, "1m series length");
       return;
     }
-    s.resampler.push(bars, from, to, g);
-    // visible count v -> ext slot v - before (0 = the bar carried in from earlier pushes, or NaN).
+    if (s.visible.length < n) {
+      s.visible = new Int32Array(n);
+      s.runStart = new Int32Array(n + 1);
+      s.runSlot = new Int32Array(n);
+    }
+    const vis = s.visible;
+    s.resampler.push(bars, from, to, vis);
+    // visible count v -> scratch slot v - before (0 = the bar carried in from earlier pushes, or NaN).
     const before = s.before;
-    for (let r = 0; r < n; r++) g[r] -= before;
+    const start = s.runStart;
+    const slot = s.runSlot;
+    let runs = 0;
+    let last = -1;
+    for (let r = 0; r < n; r++) {
+      const v = vis[r] - before;
+      if (v !== last) {
+        start[runs] = r;
+        slot[runs] = v;
+        runs++;
+        last = v;
+      }
+    }
+    start[runs] = n;
+    s.runs = runs;
   }
 
   private advanceKernel(k: KernelState, n: number, out: readonly Float32Array[], base: SeriesView) {
@@ -167,7 +194,6 @@ export class FeatureEngine {
         k.ext.map((e) => e.subarray(1, m + 1)),
       );
     }
-    const g = s.gather;
     for (let o = 0; o < k.sinks.length; o++) {
       const sink = k.sinks[o];
       const ext = k.ext[o];
@@ -175,12 +201,12 @@ export class FeatureEngine {
         if (sink.outIndex >= 0) {
           const dst = out[sink.outIndex];
           if (!s.resampler) dst.set(ext.subarray(1, n + 1));
-          else for (let r = 0; r < n; r++) dst[r] = ext[g[r]];
+          else fillRuns32(dst, ext, s.runStart, s.runSlot, s.runs);
         }
         if (sink.feedsDerived) {
           const buf = this.blockBuffer(sink, n);
           if (!s.resampler) buf.set(ext.subarray(1, n + 1));
-          else for (let r = 0; r < n; r++) buf[r] = ext[g[r]];
+          else fillRuns64(buf, ext, s.runStart, s.runSlot, s.runs);
         }
       }
       // Carry the latest bar's value into the next push.
@@ -195,5 +221,22 @@ export class FeatureEngine {
       this.derivedInputs.set(sink.name, buf);
     }
     return buf;
+  }
+}
+
+// Two copies on purpose: each stays monomorphic in its destination type (float32 out, float64 in).
+function fillRuns32(dst: Float32Array, ext: Float64Array, start: Int32Array, slot: Int32Array, runs: number) {
+  for (let k = 0; k < runs; k++) {
+    const v = ext[slot[k]];
+    const end = start[k + 1];
+    for (let r = start[k]; r < end; r++) dst[r] = v;
+  }
+}
+
+function fillRuns64(dst: Float64Array, ext: Float64Array, start: Int32Array, slot: Int32Array, runs: number) {
+  for (let k = 0; k < runs; k++) {
+    const v = ext[slot[k]];
+    const end = start[k + 1];
+    for (let r = start[k]; r < end; r++) dst[r] = v;
   }
 }
