@@ -22,6 +22,11 @@ export interface WindowTensorOptions {
   readonly scaler?: ScalerParams;
   /** Stage a row-major scaled copy of the features for fast shuffled batches (see above). */
   readonly stage?: boolean;
+  /**
+   * Treat windows holding any non-finite value (feature warm-up, a zero division) as incomplete, so
+   * they are excluded and reported like rows without L predecessors. For models that cannot take NaN.
+   */
+  readonly requireFinite?: boolean;
 }
 
 /** Rows per block when staging: a block of rows × f floats stays in cache while it is transposed. */
@@ -33,6 +38,8 @@ export class WindowTensorView implements LazyView {
   private readonly center: Float64Array;
   private readonly scale: Float64Array;
   private readonly staged: Float32Array | null;
+  /** nonFiniteBefore[i] = rows < i with a non-finite feature; null unless requireFinite. */
+  private readonly nonFiniteBefore: Int32Array | null;
 
   constructor(
     private readonly frame: FeatureColumns,
@@ -46,6 +53,17 @@ export class WindowTensorView implements LazyView {
     this.sampleShape = [windowLength, frame.features.length];
     ({ center: this.center, scale: this.scale } = columnTransform(frame.featureNames, opts.scaler));
     this.staged = opts.stage ? this.stageRowMajor() : null;
+    this.nonFiniteBefore = opts.requireFinite ? this.countNonFiniteRows() : null;
+  }
+
+  private countNonFiniteRows(): Int32Array {
+    const n = this.length;
+    const bad = new Uint8Array(n);
+    for (const col of this.frame.features)
+      for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) bad[i] = 1;
+    const before = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) before[i + 1] = before[i] + bad[i];
+    return before;
   }
 
   private stageRowMajor(): Float32Array {
@@ -65,7 +83,11 @@ export class WindowTensorView implements LazyView {
   }
 
   hasWindow(t: number): boolean {
-    return t >= this.windowLength - 1 && t < this.length;
+    const first = t - this.windowLength + 1;
+    if (!(first >= 0 && t < this.length)) return false;
+    // A scaler with a NaN column (no finite training value) also makes values non-finite; the check
+    // here is on the stored features, which is what warm-up affects.
+    return this.nonFiniteBefore === null || this.nonFiniteBefore[t + 1] === this.nonFiniteBefore[first];
   }
 
   fill(rows: Int32Array, out: Float32Array): void {

@@ -57,6 +57,21 @@ describe("WindowTensorView", () => {
     expect(() => materialize(v, rowsOf(1))).toThrow(/row 1 has no complete window/);
   });
 
+  it("requireFinite excludes windows that hold a NaN (warm-up), and only those", () => {
+    const fr = tagged(8, 2);
+    fr.features[0][0] = Number.NaN;
+    fr.features[1][1] = Number.NaN;
+    fr.features[1][5] = Number.POSITIVE_INFINITY;
+    const v = new WindowTensorView(fr, 2, { requireFinite: true });
+    const sel = selectWindowRows(
+      v,
+      Int32Array.from({ length: 8 }, (_, i) => i),
+    );
+    expect(Array.from(sel.rows)).toEqual([3, 4, 7]);
+    expect(Array.from(sel.excluded)).toEqual([0, 1, 2, 5, 6]);
+    expect(materialize(v, sel.rows).data.every(Number.isFinite)).toBe(true);
+  });
+
   it("scales with the fitted parameters", () => {
     const fr = tagged(4, 1);
     const p = fitScaler("robust", ["c0"], fr.features, rowsOf(0, 1, 2));
