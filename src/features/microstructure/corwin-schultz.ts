@@ -4,6 +4,9 @@ import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 20;
 const K = 3 - 2 * Math.SQRT2;
+/** α = (sqrt(2β) - sqrt(β)) / K - sqrt(γ / K) = C_BETA · sqrt(β) - C_GAMMA · ln(HH / LL). */
+const C_BETA = (Math.SQRT2 - 1) / K;
+const C_GAMMA = 1 / Math.sqrt(K);
 
 /**
  * Corwin & Schultz (2012) high-low spread estimator, averaged over the last 20 two-bar estimates.
@@ -35,25 +38,33 @@ export const corwinSchultz: IndicatorSpec = {
 class CorwinSchultzKernel implements FeatureKernel {
   /** Running sum re-anchored every 20 bars (see RollingSum): estimates are >= 0 and small. */
   private readonly estimates = new RollingSum(WINDOW);
-  /** ln(H/L) of the previous bar. */
-  private prevLogRange = Number.NaN;
+  /** ln H and ln L of the previous bar: two logs a bar give β and γ by subtraction. */
+  private prevLogHigh = Number.NaN;
+  private prevLogLow = Number.NaN;
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const { high, low } = src;
     const o = out[0];
     const est = this.estimates;
     for (let i = from; i < to; i++) {
-      const logRange = Math.log(high[i] / low[i]);
+      const lh = Math.log(high[i]);
+      const ll = Math.log(low[i]);
       if (i > 0) {
-        const beta = logRange * logRange + this.prevLogRange * this.prevLogRange;
-        const hh = Math.max(high[i], high[i - 1]);
-        const ll = Math.min(low[i], low[i - 1]);
-        const gLog = Math.log(hh / ll);
-        const alpha = (Math.sqrt(2 * beta) - Math.sqrt(beta)) / K - Math.sqrt((gLog * gLog) / K);
-        const ea = Math.exp(alpha);
-        est.push(alpha > 0 ? (2 * (ea - 1)) / (1 + ea) : 0);
+        const ph = this.prevLogHigh;
+        const pl = this.prevLogLow;
+        const beta = (lh - ll) * (lh - ll) + (ph - pl) * (ph - pl);
+        // sqrt(γ) = ln(max(H_t, H_t-1) / min(L_t, L_t-1)) >= 0.
+        const rootGamma = Math.max(lh, ph) - Math.min(ll, pl);
+        const alpha = C_BETA * Math.sqrt(beta) - C_GAMMA * rootGamma;
+        if (alpha > 0) {
+          const ea = Math.exp(alpha);
+          est.push((2 * (ea - 1)) / (1 + ea));
+        } else {
+          est.push(0);
+        }
       }
-      this.prevLogRange = logRange;
+      this.prevLogHigh = lh;
+      this.prevLogLow = ll;
       o[i - from] = est.mean;
     }
   }

@@ -1,5 +1,5 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RingBuffer } from "../primitives/ring-buffer.ts";
+import { WindowBuffer } from "../primitives/window-buffer.ts";
 import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
 
 const WINDOW = 64;
@@ -99,7 +99,7 @@ class Level {
 
 class HaarEnergyKernel implements FeatureKernel {
   /** ln(close) of the last 9 bars: enough for the 8-bar blocks. */
-  private readonly logClose = new RingBuffer(9);
+  private readonly logClose = new WindowBuffer(9);
   private readonly levels = STRIDES.map((b) => new Level(b));
   /** Zero returns in the window: exact, so an all-zero window is recognised exactly. */
   private readonly zeroReturn = new Uint8Array(WINDOW);
@@ -117,16 +117,18 @@ class HaarEnergyKernel implements FeatureKernel {
       lc.push(Math.log(close[i]));
       const n = ++this.bars;
       const h = this.head;
-      const l0 = lc.ago(0);
-      const l1 = lc.ago(1);
-      const l4 = lc.ago(4);
-      const l8 = lc.ago(8);
-      // Terms whose block reaches before the first bar are undefined; they never enter a complete
-      // window, and are stored as 0 so the running sums stay finite.
-      d1.push(h, n, finite(sq(l0 - 2 * l1 + lc.ago(2)) / 2));
-      d2.push(h, n, finite(sq(l0 - 2 * lc.ago(2) + l4) / 4));
-      d3.push(h, n, finite(sq(l0 - 2 * l4 + l8) / 8));
-      a3.push(h, n, finite(sq(l0 - l8) / 8));
+      const L = lc.data;
+      const t = lc.newest;
+      // A level's term exists once its block lies inside the data (n >= 3, 5, 9 bars); earlier terms
+      // never enter a complete window and are stored as 0 so the running sums stay finite.
+      const l0 = L[t];
+      const l2 = L[t - 2];
+      const l4 = L[t - 4];
+      const l8 = L[t - 8];
+      d1.push(h, n, n >= 3 ? sq(l0 - 2 * L[t - 1] + l2) / 2 : 0);
+      d2.push(h, n, n >= 5 ? sq(l0 - 2 * l2 + l4) / 4 : 0);
+      d3.push(h, n, n >= 9 ? sq(l0 - 2 * l4 + l8) / 8 : 0);
+      a3.push(h, n, n >= 9 ? sq(l0 - l8) / 8 : 0);
       const zero = i > 0 && close[i] === close[i - 1] ? 1 : 0;
       this.zeros += zero - this.zeroReturn[h];
       this.zeroReturn[h] = zero;
@@ -161,8 +163,4 @@ class HaarEnergyKernel implements FeatureKernel {
 
 function sq(x: number): number {
   return x * x;
-}
-
-function finite(x: number): number {
-  return Number.isNaN(x) ? 0 : x;
 }
