@@ -250,6 +250,20 @@ describe("real data in ../shared/data", () => {
     }
   });
 
+  const nq = realDataPath("nq");
+  // The largest file (about 2-3 s): kept in the suite because it is the real test of scale.
+  it.skipIf(!nq)("NQ loads: 3,139,841 rows, no volume, the shared December 2025 hole", async () => {
+    const { bars, meta } = await loadBars(nq as string);
+    expect(meta.rows).toBe(3_139_841);
+    expect(meta.hasVolume).toBe(false);
+    expect(bars.volume).toBeNull();
+    expect(new Date(meta.firstTs).toISOString()).toBe("2017-01-02T23:00:00.000Z");
+    const hole = listGaps(bars.ts, 24 * 3_600_000).find(
+      (g) => g.afterTs === Date.parse("2025-12-05T21:59:00Z"),
+    );
+    expect(hole && new Date(hole.beforeTs).toISOString()).toBe("2025-12-10T05:09:00.000Z");
+  });
+
   it.skipIf(!tx)("loading is deterministic: same file, same fingerprint", async () => {
     const a = await loadBars(tx as string);
     const b = await loadBars(tx as string);
@@ -257,5 +271,3 @@ describe("real data in ../shared/data", () => {
     expect(a.meta.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 });
-
-// NQ (3,139,841 rows) is loaded by bench/ingest.ts, not by the unit suite: it takes seconds.
