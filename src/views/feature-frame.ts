@@ -8,7 +8,7 @@
  * nulls become NaN. Targets are held as Float64Array with NaN for null.
  */
 import { readFileSync } from "node:fs";
-import { type Table, tableFromIPC, type Vector } from "apache-arrow";
+import { type Table, Type, tableFromIPC, type Vector } from "apache-arrow";
 import { DataError } from "../core/errors.ts";
 import type { Labels } from "../labels/triple-barrier.ts";
 
@@ -28,7 +28,7 @@ export interface FeatureFrame extends FeatureColumns {
   readonly targetRet: Float64Array | null;
 }
 
-const NUMERIC_TYPE_IDS = new Set([2, 3]); // Arrow Type.Int, Type.Float
+const NUMERIC_TYPE_IDS: ReadonlySet<Type> = new Set([Type.Int, Type.Float]);
 
 /** A column as float64 values, nulls as NaN; throws when it is not numeric. */
 function toFloat64(v: Vector, name: string, source: string): Float64Array {
