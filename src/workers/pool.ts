@@ -12,106 +12,38 @@
  * - Timeouts and cancellation send `cancel`; a worker that does not acknowledge within a grace
  *   period is killed (local) or dropped (remote), so a hung fit can never hold a slot forever.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ConfigError, WorkerError } from "../core/errors.ts";
+import { rmSync } from "node:fs";
+import { WorkerError } from "../core/errors.ts";
 import { onProcessExit } from "./exit-guard.ts";
 import { decodeFitResult, encodeFitRequest, type FitOutcome, type FitRequest } from "./jobs.ts";
 import { describeExit, LocalWorkerProcess } from "./local-process.ts";
+import {
+  cancelledError,
+  deviceMatches,
+  type Job,
+  newSlot,
+  noWorkerError,
+  POOL_DEFAULTS,
+  type PoolEvent,
+  type PoolOptions,
+  resolveEndpoint,
+  type Slot,
+} from "./pool-types.ts";
 import type { Decoded } from "./protocol/codec.ts";
 import { complete, decodeMessage, decodeRawHeader, encodeMessage } from "./protocol/codec.ts";
-import type {
-  DeviceKind,
-  Hello,
-  Message,
-  Outgoing,
-  Progress,
-  WorkerErrorMessage,
-} from "./protocol/messages.ts";
+import type { DeviceKind, Hello, Message, Outgoing, WorkerErrorMessage } from "./protocol/messages.ts";
 import { PROTOCOL_VERSION } from "./protocol/messages.ts";
 import { defaultWorkerCommand, type WorkerCommand } from "./python.ts";
-import { type CurveServerKeys, RouterTransport } from "./transport.ts";
+import { RouterTransport } from "./transport.ts";
 
-export interface RemoteOptions {
-  port: number;
-  /** Interface to bind; 127.0.0.1 unless set. Anything else needs allowNonLoopback. */
-  host?: string;
-  allowNonLoopback?: boolean;
-  /** How many workers must say hello before start() resolves. */
-  expectWorkers: number;
-  curve?: CurveServerKeys;
-}
-
-export type PoolEvent =
-  | { kind: "worker-ready"; hello: Hello }
-  | { kind: "worker-dead"; workerId: string; cause: string }
-  | { kind: "worker-error"; workerId: string; error: WorkerErrorMessage }
-  | { kind: "retry"; jobId: string; model: string; cause: string }
-  | { kind: "progress"; workerId: string; model: string; progress: Progress };
-
-export interface PoolOptions {
-  /** Local workers to spawn (default 1); ignored in remote mode. */
-  workers?: number;
-  transport?: "ipc" | "tcp";
-  command?: WorkerCommand;
-  /** Extra environment for local workers (e.g. MLF_WORKER_DEBUG=1 in tests). */
-  workerEnv?: Record<string, string>;
-  remote?: RemoteOptions;
-  heartbeatMs?: number;
-  jobTimeoutMs?: number;
-  startTimeoutMs?: number;
-  /** Attempts per job when workers die under it (default 2: one retry). */
-  maxAttempts?: number;
-  cancelGraceMs?: number;
-  stopGraceMs?: number;
-  onEvent?: (event: PoolEvent) => void;
-}
-
-type SlotState = "starting" | "idle" | "busy" | "draining" | "dead";
-
-interface Job {
-  id: string;
-  label: string;
-  device: DeviceKind | undefined;
-  timeoutMs: number;
-  frames: Uint8Array[];
-  header: (attemptId: string) => Outgoing;
-  finish: (decoded: Decoded, slot: Slot) => void;
-  resolveWith: (error: WorkerError | undefined) => void;
-  onProgress: ((progress: Progress, workerId: string) => void) | undefined;
-  attempts: number;
-  causes: string[];
-  settled: boolean;
-}
-
-interface Slot {
-  id: string;
-  state: SlotState;
-  process: LocalWorkerProcess | undefined;
-  hello: Hello | undefined;
-  lastSeen: number;
-  spawnedAt: number;
-  job: Job | undefined;
-  attemptId: string | undefined;
-  timer: NodeJS.Timeout | undefined;
-}
-
-const DEFAULTS = {
-  heartbeatMs: 500,
-  jobTimeoutMs: 30 * 60_000,
-  startTimeoutMs: 60_000,
-  maxAttempts: 2,
-  cancelGraceMs: 3_000,
-  stopGraceMs: 3_000,
-};
+export type { PoolEvent, PoolOptions, RemoteOptions } from "./pool-types.ts";
 
 export class WorkerPool {
   private readonly slots = new Map<string, Slot>();
   private readonly queue: Job[] = [];
   private readonly transport: RouterTransport;
   private readonly command: WorkerCommand;
-  private readonly cfg: typeof DEFAULTS;
+  private readonly cfg: typeof POOL_DEFAULTS;
   private socketDir: string | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastTick = Date.now();
@@ -129,12 +61,12 @@ export class WorkerPool {
     socketDir: string | undefined,
   ) {
     this.cfg = {
-      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      jobTimeoutMs: options.jobTimeoutMs ?? DEFAULTS.jobTimeoutMs,
-      startTimeoutMs: options.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
-      maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
-      cancelGraceMs: options.cancelGraceMs ?? DEFAULTS.cancelGraceMs,
-      stopGraceMs: options.stopGraceMs ?? DEFAULTS.stopGraceMs,
+      heartbeatMs: options.heartbeatMs ?? POOL_DEFAULTS.heartbeatMs,
+      jobTimeoutMs: options.jobTimeoutMs ?? POOL_DEFAULTS.jobTimeoutMs,
+      startTimeoutMs: options.startTimeoutMs ?? POOL_DEFAULTS.startTimeoutMs,
+      maxAttempts: options.maxAttempts ?? POOL_DEFAULTS.maxAttempts,
+      cancelGraceMs: options.cancelGraceMs ?? POOL_DEFAULTS.cancelGraceMs,
+      stopGraceMs: options.stopGraceMs ?? POOL_DEFAULTS.stopGraceMs,
     };
     const base = options.command ?? defaultWorkerCommand();
     this.command = { ...base, env: { ...base.env, ...options.workerEnv } };
@@ -146,24 +78,7 @@ export class WorkerPool {
 
   /** Binds, starts (or waits for) the workers and resolves once all of them said hello. */
   static async start(options: PoolOptions = {}): Promise<WorkerPool> {
-    let endpoint: string;
-    let socketDir: string | undefined;
-    if (options.remote !== undefined) {
-      const host = options.remote.host ?? "127.0.0.1";
-      if (!isLoopback(host) && options.remote.allowNonLoopback !== true) {
-        throw new ConfigError(
-          `workers.remote.host ${host} is not a loopback address; set workers.remote.allow_non_loopback to expose the pool (and use CURVE keys)`,
-          "workers.remote.host",
-        );
-      }
-      endpoint = `tcp://${host}:${options.remote.port}`;
-    } else if (options.transport === "tcp") {
-      endpoint = "tcp://127.0.0.1:0";
-    } else {
-      // A private (0700) directory: no other user can connect to the socket.
-      socketDir = mkdtempSync(join(tmpdir(), "mlf-pool-"));
-      endpoint = `ipc://${join(socketDir, "pool.sock")}`;
-    }
+    const { endpoint, socketDir } = resolveEndpoint(options);
     const pool = new WorkerPool(options, endpoint, socketDir);
     await pool.open();
     return pool;
@@ -259,17 +174,7 @@ export class WorkerPool {
   private spawn(): Slot {
     this.spawned += 1;
     const id = `w${this.spawned - 1}`;
-    const slot: Slot = {
-      id,
-      state: "starting",
-      process: undefined,
-      hello: undefined,
-      lastSeen: Date.now(),
-      spawnedAt: Date.now(),
-      job: undefined,
-      attemptId: undefined,
-      timer: undefined,
-    };
+    const slot = newSlot(id);
     this.slots.set(id, slot);
     slot.process = new LocalWorkerProcess(id, this.command, this.endpoint, (exit) => {
       if (slot.state === "dead") return;
@@ -347,17 +252,7 @@ export class WorkerPool {
     const hello = decoded.header as Hello;
     if (slot === undefined) {
       if (this.options.remote === undefined) return undefined; // an unknown process on our private socket
-      slot = {
-        id: identity,
-        state: "starting",
-        process: undefined,
-        hello: undefined,
-        lastSeen: Date.now(),
-        spawnedAt: Date.now(),
-        job: undefined,
-        attemptId: undefined,
-        timer: undefined,
-      };
+      slot = newSlot(identity);
       this.slots.set(identity, slot);
     }
     if (slot.state !== "starting") return slot;
@@ -760,28 +655,4 @@ function safeRawHeader(bytes: Buffer | undefined): Record<string, unknown> | und
   } catch {
     return undefined;
   }
-}
-
-function deviceMatches(slot: Slot, device: DeviceKind | undefined): boolean {
-  return device === undefined || slot.hello?.device.kind === device;
-}
-
-function isLoopback(host: string): boolean {
-  return host === "127.0.0.1" || host === "localhost" || host === "::1" || host === "[::1]";
-}
-
-function cancelledError(job: Job): WorkerError {
-  return new WorkerError("WORKER_FAILED", `model "${job.label}": job ${job.id} was cancelled`, {
-    model: job.label,
-    jobId: job.id,
-  });
-}
-
-function noWorkerError(job: Job, hellos: Hello[]): WorkerError {
-  const devices = hellos.map((h) => `${h.worker_id}=${h.device.kind}`).join(", ") || "none";
-  return new WorkerError(
-    "WORKER_FAILED",
-    `model "${job.label}" needs a ${job.device ?? "any"} worker but none is available (workers: ${devices})`,
-    { model: job.label, jobId: job.id },
-  );
 }
