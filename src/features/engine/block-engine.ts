@@ -62,7 +62,11 @@ export class BlockEngine {
     const threads = Math.max(1, Math.floor(opts.threads));
     const partition = { index: 0, count: threads };
     // The local engine is built first: a config error (unknown exclude) surfaces before any worker.
-    const engine = new FeatureEngine({ ...selection, ...(threads > 1 ? { partition } : {}) });
+    const engine = new FeatureEngine({
+      ...selection,
+      expectedRows: bars.length,
+      ...(threads > 1 ? { partition } : {}),
+    });
     const columns = engine.columns.length;
     if (threads === 1) {
       const sets = Array.from({ length: opts.setCount }, () =>

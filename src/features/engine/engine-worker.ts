@@ -10,7 +10,11 @@ import { FeatureEngine } from "./feature-engine.ts";
 const init = workerData as WorkerInit;
 const port = parentPort;
 invariant(port, "engine-worker must run in a worker thread");
-const engine = new FeatureEngine({ ...init.selection, partition: init.partition });
+const engine = new FeatureEngine({
+  ...init.selection,
+  partition: init.partition,
+  expectedRows: init.bars.length,
+});
 const sets = init.sets.map((sab) => columnViews(sab, engine.columns.length, init.block));
 
 port.on("message", (req: BlockRequest) => {

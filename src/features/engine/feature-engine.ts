@@ -10,7 +10,7 @@
  * Memory is O(rows pushed × columns) plus the higher-timeframe series, which grow with the data.
  */
 import { invariant } from "../../core/errors.ts";
-import type { TimeframeId } from "../../core/timeframes.ts";
+import { type TimeframeId, timeframe } from "../../core/timeframes.ts";
 import type { Bars } from "../../data/bars.ts";
 import type { ColumnSelection, FeatureColumn } from "../registry.ts";
 import type { FeatureKernel, FeatureSpec, SeriesView } from "../types.ts";
@@ -25,6 +25,8 @@ export interface FeatureEngineOptions extends ColumnSelection {
    * untouched in `out`. Engines of all parts together fill every column, bit-identical to one engine.
    */
   partition?: { index: number; count: number };
+  /** 1m rows the caller expects to push: sizes the higher-timeframe series once (growing costs copies). */
+  expectedRows?: number;
 }
 
 interface TimeframeState {
@@ -80,7 +82,14 @@ export class FeatureEngine {
     const timeframes = plan.timeframes.filter((tf) => kernels.some((k) => k.tf === tf));
     this.tfStates = timeframes.map((tf) => ({
       tf,
-      resampler: tf === "1m" ? null : new Resampler(tf, opts.hasVolume),
+      resampler:
+        tf === "1m"
+          ? null
+          : new Resampler(
+              tf,
+              opts.hasVolume,
+              Math.ceil((opts.expectedRows ?? 0) / timeframe(tf).minutes) + 1024,
+            ),
       before: 0,
       runStart: new Int32Array(1),
       runSlot: new Int32Array(0),
