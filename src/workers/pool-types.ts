@@ -135,11 +135,14 @@ export function cancelledError(job: Job): WorkerError {
   });
 }
 
-export function noWorkerError(job: Job, hellos: Hello[]): WorkerError {
+/** No live worker can take the job; `lastDeath` says why the last worker went, when one did. */
+export function noWorkerError(job: Job, hellos: Hello[], lastDeath: string | undefined): WorkerError {
   const devices = hellos.map((h) => `${h.worker_id}=${h.device.kind}`).join(", ") || "none";
+  const wanted = job.device !== undefined ? `a ${job.device} worker` : "a worker";
+  const why = lastDeath !== undefined && hellos.length === 0 ? `; the last worker ${lastDeath}` : "";
   return new WorkerError(
     "WORKER_FAILED",
-    `model "${job.label}" needs a ${job.device ?? "any"} worker but none is available (workers: ${devices})`,
+    `model "${job.label}" needs ${wanted} but none is available (workers: ${devices})${why}`,
     { model: job.label, jobId: job.id },
   );
 }

@@ -52,6 +52,8 @@ export class WorkerPool {
   private respawnBudget: number;
   private jobCounter = 0;
   private startupError: WorkerError | undefined;
+  /** "w3 died: <cause>" of the most recent death, for errors when no worker is left. */
+  private lastDeath: string | undefined;
   private readyWaiters: Array<() => void> = [];
   private unregisterExitGuard: () => void = () => undefined;
 
@@ -452,7 +454,7 @@ export class WorkerPool {
       if (slot === undefined) {
         if (!this.couldEverRun(job)) {
           this.queue.splice(i, 1);
-          this.settle(job, noWorkerError(job, this.workers()));
+          this.settle(job, noWorkerError(job, this.workers(), this.lastDeath));
           continue;
         }
         i += 1;
@@ -570,6 +572,7 @@ export class WorkerPool {
     if (slot.process === undefined)
       this.sendTo(slot.id, { type: "shutdown", reason: `declared dead: ${cause}` });
     if (this.closing) return;
+    this.lastDeath = `${slot.id} died: ${cause}`;
     this.emit({ kind: "worker-dead", workerId: slot.id, cause });
     if (slot.process !== undefined && slot.hello !== undefined && this.respawnBudget > 0) {
       this.respawnBudget -= 1;

@@ -78,6 +78,29 @@ describe("worker faults", () => {
     expect(ok.workerId).toBe("w2");
   });
 
+  it("a segfault on both attempts fails naming SIGSEGV", async () => {
+    const { pool } = await startPool({ workers: 1 });
+    const segfaultEachWorker = (p: { stage: string }, workerId: string) => {
+      const pid = pool.workers().find((h) => h.worker_id === workerId)?.pid;
+      if (p.stage === "fit" && pid !== undefined) process.kill(pid, "SIGSEGV");
+    };
+    const e = await rejection(
+      pool.fit(debugFit({ mode: "sleep", seconds: 5 }, { onProgress: segfaultEachWorker })),
+    );
+    expect(e.message).toMatch(/attempt 1 on worker w0: process \d+ killed by SIGSEGV/);
+    expect(e.message).toMatch(/attempt 2 on worker w1: process \d+ killed by SIGSEGV/);
+  });
+
+  it("a crash loop stops respawning (budget 2N+2) and the next job says no worker is left, and why", async () => {
+    const { pool } = await startPool({ workers: 1 });
+    for (let k = 0; k < 2; k++) await rejection(pool.fit(debugFit({ mode: "crash", seconds: 0 })));
+    const e = await rejection(pool.fit(debugFit({ mode: "crash", seconds: 0 })));
+    expect(e.message).toMatch(
+      /^model "debug" needs a worker but none is available \(workers: none\); the last worker w4 died: process \d+ killed by SIGKILL/,
+    );
+    expect(pool.localPids()).toEqual([]);
+  });
+
   it("a frozen worker (SIGSTOP) is declared dead by heartbeat loss and the job is retried", async () => {
     const { pool, events } = await startPool({ heartbeatMs: 300 });
     const victim = pool.localPids()[0]!;
