@@ -45,6 +45,14 @@ describe("DataError fields", () => {
     expect([e.code, e.row, e.column]).toEqual(["DATA_INVALID", 3, "close"]);
   });
 
+  it("the first problem in the file wins, even when a later value does not parse", async () => {
+    const e = await errorOf(
+      "order.csv",
+      `${HEADER}2024-01-02T00:00:00Z,100,101,99,100.5,1\n2024-01-02T00:01:00Z,100,99,99.5,99.5,1\n2024-01-02T00:02:00Z,abc,101,99,100,1\n`,
+    );
+    expect(e.message).toBe("order.csv: row 3 (header is row 1): high 99 < low 99.5");
+  });
+
   it("a missing column carries the column; empty input has its own code", async () => {
     const missing = await errorOf("m.csv", "timestamp,open,high,close\n2024-01-02T00:00:00Z,1,1,1\n");
     expect([missing.column, missing.code]).toEqual(["low", "DATA_INVALID"]);

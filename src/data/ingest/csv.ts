@@ -3,7 +3,8 @@
  * line, declared column types: no sniffing). Prices and volume are parsed to DOUBLE by the CSV
  * reader itself; timestamps are converted in SQL (see timestamps.ts). Values that are empty come
  * back as NaN and are explained later from the raw text; text that does not parse makes DuckDB
- * fail, and then a single-threaded all-text pass finds the first bad row in file order.
+ * fail, and then a second, tolerant pass (text + TRY_CAST) turns it into NaN too, so that the
+ * validation loop reports the first problem of the file whatever its kind.
  *
  * Rows are numbered as in the file: the header is row 1, so the first bar is row 2. DuckDB skips
  * blank lines; line numbers in messages are recounted from the file so they still match an editor.
@@ -15,7 +16,14 @@ import { createGunzip } from "node:zlib";
 import { DataError, invariant } from "../../core/errors.ts";
 import type { Bars } from "../bars.ts";
 import type { BarColumn } from "../validate.ts";
-import { connectFast, connectOrdered, duckdbMessage, readTypedColumns, sqlString } from "./duckdb.ts";
+import {
+  type ColumnKind,
+  connectFast,
+  connectOrdered,
+  duckdbMessage,
+  readTypedColumns,
+  sqlString,
+} from "./duckdb.ts";
 import { headerAndFirstRow, readTextPrefix, verifyGzip } from "./text-prefix.ts";
 import {
   epochNumberToEpochMsSql,
@@ -71,6 +79,38 @@ function tsExpr(layout: CsvLayout, textCol: string, strict: boolean): string {
   return strict ? isoTextToEpochMsStrictSql(textCol) : isoTextToEpochMsFastSql(textCol);
 }
 
+/**
+ * The select over the file. "typed": the CSV reader parses prices and volume as DOUBLE (fast;
+ * unparseable text makes DuckDB fail). "tolerant": everything is read as text and cast with
+ * TRY_CAST, unparseable values giving NaN. Empty values are NULL in both, returned as NaN; the
+ * volume column also returns its NULL flags, to tell an empty column from a partly empty one.
+ */
+function barsSql(path: string, layout: CsvLayout, mode: "typed" | "tolerant"): string {
+  const { names } = layout;
+  const numeric = new Set([names.open, names.high, names.low, names.close, names.volume]);
+  const source = readCsvSql(path, layout.header, (h) =>
+    mode === "typed" && numeric.has(h) ? "DOUBLE" : "VARCHAR",
+  );
+  const q = (c: BarColumn) => sqlIdent(names[c] as string);
+  const num = (c: BarColumn) =>
+    mode === "typed" ? `COALESCE(${q(c)}, ${NAN})` : `COALESCE(TRY_CAST(${q(c)} AS DOUBLE), ${NAN})`;
+  const select = [
+    `COALESCE(${tsExpr(layout, q("timestamp"), false)}, ${NAN})`,
+    ...(["open", "high", "low", "close"] as const).map(num),
+    ...(names.volume !== undefined ? [`(${q("volume")} IS NULL)::UTINYINT`, num("volume")] : []),
+  ];
+  return `SELECT ${select.join(", ")} FROM ${source}`;
+}
+
+async function readColumns(sql: string, kinds: readonly ColumnKind[]) {
+  const con = await connectFast();
+  try {
+    return await readTypedColumns(con, sql, kinds);
+  } finally {
+    con.closeSync();
+  }
+}
+
 export async function readCsv(path: string): Promise<ReadResult> {
   const name = basename(path);
   const gzip = path.toLowerCase().endsWith(".gz");
@@ -79,14 +119,6 @@ export async function readCsv(path: string): Promise<ReadResult> {
   const layout = layoutFrom(name, header, firstRow);
   const { names } = layout;
   const hasVolumeColumn = names.volume !== undefined;
-  const numeric = new Set([names.open, names.high, names.low, names.close, names.volume]);
-  const source = readCsvSql(path, header, (h) => (numeric.has(h) ? "DOUBLE" : "VARCHAR"));
-  const q = (c: BarColumn) => sqlIdent(names[c] as string);
-  const select = [
-    `COALESCE(${tsExpr(layout, q("timestamp"), false)}, ${NAN})`,
-    ...(["open", "high", "low", "close"] as const).map((c) => `COALESCE(${q(c)}, ${NAN})`),
-    ...(hasVolumeColumn ? [`(${q("volume")} IS NULL)::UTINYINT`, `COALESCE(${q("volume")}, ${NAN})`] : []),
-  ].join(", ");
   const kinds = hasVolumeColumn
     ? (["f64", "f64", "f64", "f64", "f64", "u8", "f64"] as const)
     : (["f64", "f64", "f64", "f64", "f64"] as const);
@@ -97,15 +129,19 @@ export async function readCsv(path: string): Promise<ReadResult> {
   let columns: Array<Float64Array | Uint8Array>;
   let rows: number;
   try {
-    const con = await connectFast();
-    try {
-      ({ rows, columns } = await readTypedColumns(con, `SELECT ${select} FROM ${source}`, kinds));
-    } finally {
-      con.closeSync();
-    }
+    ({ rows, columns } = await readColumns(barsSql(path, layout, "typed"), kinds));
   } catch (e) {
     await integrity;
-    throw await diagnoseFailedRead(path, layout, e);
+    if (!/Conversion Error|Could not convert/i.test(e instanceof Error ? e.message : String(e))) {
+      throw structuralError(path, e);
+    }
+    // Some text is not a number. Read again as text with TRY_CAST: every such value becomes NaN,
+    // and the validation loop then reports the first problem in the file, whatever its kind.
+    try {
+      ({ rows, columns } = await readColumns(barsSql(path, layout, "tolerant"), kinds));
+    } catch (again) {
+      throw structuralError(path, again);
+    }
   }
   await integrity;
   if (rows === 0) throw new DataError(`${name} has a header but no bars`, { code: "DATA_EMPTY", row: 2 });
@@ -223,10 +259,10 @@ async function lineOfBar(path: string, gzip: boolean, index: number): Promise<nu
 }
 
 /**
- * DuckDB refused the file. Structural problems (wrong field count, bad UTF-8) carry DuckDB's own
- * line number; a value that does not parse is found by an ordered all-text pass.
+ * DuckDB refused the file's structure (wrong field count, bad UTF-8): its message carries the
+ * file's own line number.
  */
-async function diagnoseFailedRead(path: string, layout: CsvLayout, e: unknown): Promise<DataError> {
+function structuralError(path: string, e: unknown): DataError {
   const name = basename(path);
   const text = e instanceof Error ? e.message : String(e);
   const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
@@ -242,42 +278,5 @@ async function diagnoseFailedRead(path: string, layout: CsvLayout, e: unknown): 
       row: Number(line),
     });
   }
-  if (!/Conversion Error|Could not convert/i.test(text)) {
-    return new DataError(`${name}: cannot read as CSV: ${duckdbMessage(e)}`, { code: "DATA_UNREADABLE" });
-  }
-  const found = await firstUnparseableCell(path, layout);
-  if (!found)
-    return new DataError(`${name}: cannot read as CSV: ${duckdbMessage(e)}`, { code: "DATA_UNREADABLE" });
-  const gzip = path.toLowerCase().endsWith(".gz");
-  const row = await lineOfBar(path, gzip, found.index);
-  return new DataError(
-    `${name}: row ${row} (header is row 1): ${explainCell(found.column, found.raw, layout)}`,
-    {
-      row,
-      column: found.column,
-    },
-  );
-}
-
-/** First cell, in file order, whose non-empty text is not a number. */
-async function firstUnparseableCell(
-  path: string,
-  layout: CsvLayout,
-): Promise<{ index: number; column: BarColumn; raw: string } | null> {
-  const cols = (["open", "high", "low", "close", "volume"] as const).filter(
-    (c) => layout.names[c] !== undefined,
-  );
-  const con = await connectOrdered();
-  try {
-    const source = readCsvSql(path, layout.header, () => "VARCHAR");
-    const quoted = cols.map((c) => sqlIdent(layout.names[c] as string));
-    const flags = quoted.map((q) => `(${q} IS NOT NULL AND TRY_CAST(${q} AS DOUBLE) IS NULL)`);
-    const sql = `SELECT idx, ${flags.join(", ")}, ${quoted.join(", ")} FROM (SELECT row_number() OVER () - 1 AS idx, * FROM ${source}) WHERE ${flags.join(" OR ")} ORDER BY idx LIMIT 1`;
-    const row = (await con.runAndReadAll(sql)).getRows()[0];
-    if (!row) return null;
-    const k = cols.findIndex((_c, j) => row[1 + j] === true);
-    return { index: Number(row[0]), column: cols[k] as BarColumn, raw: String(row[1 + cols.length + k]) };
-  } finally {
-    con.closeSync();
-  }
+  return new DataError(`${name}: cannot read as CSV: ${duckdbMessage(e)}`, { code: "DATA_UNREADABLE" });
 }
