@@ -282,6 +282,17 @@ def signed_volume(df: pd.DataFrame) -> Outputs:
     return {"signed_volume_imb20": (signed / total).where(total > 0)}
 
 
+def bulk_volume(df: pd.DataFrame) -> Outputs:
+    """Easley, Lopez de Prado & O'Hara (2012) bulk volume classification with Phi from math.erfc."""
+    dp = df["close"].diff()
+    sigma = dp.rolling(20).std()
+    z = dp / sigma
+    phi = z.map(lambda v: 0.5 * math.erfc(-v / math.sqrt(2)) if math.isfinite(v) else np.nan)
+    signed = df["volume"] * (2 * phi - 1)
+    total = df["volume"].rolling(20).sum()
+    return {"bvc_imbalance20": (signed.rolling(20).sum() / total).where(total > 0)}
+
+
 SPECS: dict[str, Callable[[pd.DataFrame], Outputs]] = {
     "ret_moments20": ret_moments20,
     "time_of_day": time_of_day,
@@ -303,6 +314,7 @@ SPECS: dict[str, Callable[[pd.DataFrame], Outputs]] = {
     "close_location": close_location,
     "range_atr": range_atr,
     "signed_volume": signed_volume,
+    "bulk_volume": bulk_volume,
 }
 
 # --- interaction --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { FeatureSpec } from "../types.ts";
 import { amihud } from "./amihud.ts";
+import { bulkVolume } from "./bulk-volume.ts";
 import { closeLocation } from "./close-location.ts";
 import { corwinSchultz } from "./corwin-schultz.ts";
 import { kyleLambda } from "./kyle-lambda.ts";
@@ -23,5 +24,6 @@ export const specs: readonly FeatureSpec[] = [
   closeLocation,
   rangeAtr,
   signedVolume,
+  bulkVolume,
   returnAutocorr,
 ];
