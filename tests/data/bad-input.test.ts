@@ -214,6 +214,17 @@ const CASES: Case[] = [
     message: "bad.csv.gz: corrupt gzip: unexpected end of file",
   },
   {
+    name: "gzip with a bad checksum",
+    file: "bad.csv.gz",
+    content: () => {
+      // DuckDB reads this without complaint; the whole-stream check catches it.
+      const gz = Buffer.from(gzipSync(Buffer.from(goodCsv)));
+      gz[gz.length - 6] ^= 0xff; // a byte of the CRC-32 in the gzip trailer
+      return gz;
+    },
+    message: "bad.csv.gz: corrupt gzip: incorrect data check",
+  },
+  {
     name: "gzip extension on plain text",
     file: "bad.csv.gz",
     content: () => goodCsv,

@@ -250,6 +250,36 @@ describe("real data in ../shared/data", () => {
     }
   });
 
+  it.skipIf(!tx)(
+    "TX as Parquet with many row groups and as Arrow with several batches loads identically",
+    async () => {
+      const csv = await loadBars(tx as string);
+      const instance = await DuckDBInstance.create(":memory:");
+      const con = await instance.connect();
+      const parquetPath = join(dir, "tx.parquet");
+      await con.run(
+        `COPY (SELECT CAST(timestamp AS TIMESTAMPTZ) AS timestamp, open, high, low, close, volume, contract FROM read_csv('${tx}')) TO '${parquetPath}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
+      );
+      con.closeSync();
+      const parquet = await loadBars(parquetPath);
+      expect(parquet.meta.fingerprint).toBe(csv.meta.fingerprint);
+
+      const b = csv.bars;
+      const whole = tableOf({
+        timestamp: vectorFromArray(Array.from(b.ts), new TimestampMillisecond("UTC")),
+        open: b.open,
+        high: b.high,
+        low: b.low,
+        close: b.close,
+        volume: b.volume as Float64Array,
+      });
+      const batched = whole.slice(0, 10_000).concat(whole.slice(10_000, 40_000), whole.slice(40_000));
+      expect(batched.batches.length).toBe(3);
+      const arrow = await loadBars(write("tx.arrow", tableToIPC(batched, "file")));
+      expect(arrow.meta.fingerprint).toBe(csv.meta.fingerprint);
+    },
+  );
+
   const nq = realDataPath("nq");
   // The largest file (about 2-3 s): kept in the suite because it is the real test of scale.
   it.skipIf(!nq)("NQ loads: 3,139,841 rows, no volume, the shared December 2025 hole", async () => {
