@@ -13,6 +13,7 @@ import type { Bars } from "../../data/bars.ts";
 import { fingerprintBars } from "../../data/fingerprint.ts";
 import { loadBars } from "../../data/ingest/index.ts";
 import { generateSynthBars } from "../../data/synth/index.ts";
+import { prestartFeatureWorkers } from "../../features/engine/block-engine.ts";
 import type { FeatureFileMeta } from "../../features/engine/feature-file-metadata.ts";
 import { writeFeatureFile } from "../../features/engine/write-feature-file.ts";
 import { type FeatureColumn, listFeatureColumns } from "../../features/registry.ts";
@@ -77,11 +78,24 @@ export function registerFeatures(program: Command): void {
       if (raw.out === undefined || raw.out === "") {
         throw new UsageError("--out is required: the Arrow file to write (e.g. --out features.arrow)");
       }
-      const { bars, meta } = await loadInput(raw.data, config);
-      const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
-      const { rows, columns } = await writeFeatureFile({ bars, meta, config, outPath: raw.out, labels });
-      for (const w of meta.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(`wrote ${rows} rows x ${columns} columns to ${raw.out}\n`);
+      // Feature workers load their modules while the data is read (see block-engine.ts).
+      const workers = prestartFeatureWorkers();
+      try {
+        const { bars, meta } = await loadInput(raw.data, config);
+        const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+        const { rows, columns } = await writeFeatureFile({
+          bars,
+          meta,
+          config,
+          outPath: raw.out,
+          labels,
+          workers,
+        });
+        for (const w of meta.warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stdout.write(`wrote ${rows} rows x ${columns} columns to ${raw.out}\n`);
+      } finally {
+        await workers.close();
+      }
     });
 }
 

@@ -3,6 +3,7 @@ import type { Bars } from "../../data/bars.ts";
 import type { ColumnSelection } from "../registry.ts";
 
 export interface WorkerInit {
+  kind: "init";
   /** Bars whose columns live in SharedArrayBuffers. */
   bars: Bars;
   selection: ColumnSelection;
@@ -13,11 +14,15 @@ export interface WorkerInit {
 }
 
 export interface BlockRequest {
+  kind: "block";
   from: number;
   to: number;
   set: number;
 }
 
+export type WorkerMessage = WorkerInit | BlockRequest;
+
+/** One reply per message, and one when the worker's modules are loaded. */
 export type BlockReply = { ok: true } | { ok: false; error: string };
 
 /** Column j of a set: block float32 values at byte offset j × block × 4. */

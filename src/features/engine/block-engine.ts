@@ -9,7 +9,13 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Bars } from "../../data/bars.ts";
 import type { ColumnSelection, FeatureColumn } from "../registry.ts";
-import { type BlockReply, type BlockRequest, columnViews, type WorkerInit } from "./block-engine-protocol.ts";
+import {
+  type BlockReply,
+  type BlockRequest,
+  columnViews,
+  type WorkerInit,
+  type WorkerMessage,
+} from "./block-engine-protocol.ts";
 import { FeatureEngine } from "./feature-engine.ts";
 
 /** Below this many rows a worker's start-up (loader, imports: ~0.3 s) costs more than it saves. */
@@ -53,13 +59,17 @@ export class BlockEngine {
     this.workers = workers;
   }
 
-  /** `setCount` buffer sets of `block` rows each; `threads` ≥ 1 (1 = this thread only). */
+  /**
+   * `setCount` buffer sets of `block` rows each; `threads` ≥ 1 (1 = this thread only). Workers from
+   * `prestartFeatureWorkers` are used first (and any left over are stopped); more are started if needed.
+   */
   static async start(
     bars: Bars,
     selection: ColumnSelection,
-    opts: { block: number; setCount: number; threads: number },
+    opts: { block: number; setCount: number; threads: number; prestarted?: FeatureWorkers | undefined },
   ): Promise<BlockEngine> {
     const threads = Math.max(1, Math.floor(opts.threads));
+    const pool = opts.prestarted?.take(threads - 1) ?? [];
     const partition = { index: 0, count: threads };
     // The local engine is built first: a config error (unknown exclude) surfaces before any worker.
     const engine = new FeatureEngine({
@@ -69,6 +79,7 @@ export class BlockEngine {
     });
     const columns = engine.columns.length;
     if (threads === 1) {
+      await Promise.all(pool.map((w) => w.then((x) => x.terminate())));
       const sets = Array.from({ length: opts.setCount }, () =>
         columnViews(new ArrayBuffer(columns * opts.block * 4), columns, opts.block),
       );
@@ -76,16 +87,19 @@ export class BlockEngine {
     }
     const shared = sharedBars(bars);
     const sabs = Array.from({ length: opts.setCount }, () => new SharedArrayBuffer(columns * opts.block * 4));
-    const workers = await Promise.all(
-      Array.from({ length: threads - 1 }, (_, w) => {
+    while (pool.length < threads - 1) pool.push(startWorker().ready);
+    const workers = await Promise.all(pool);
+    await Promise.all(
+      workers.map((worker, w) => {
         const init: WorkerInit = {
+          kind: "init",
           bars: shared,
           selection,
           partition: { index: w + 1, count: threads },
           sets: sabs,
           block: opts.block,
         };
-        return startWorker(init);
+        return request(worker, init);
       }),
     );
     const sets = sabs.map((sab) => columnViews(sab, columns, opts.block));
@@ -96,7 +110,7 @@ export class BlockEngine {
   async compute(from: number, to: number, set: number): Promise<Float32Array[]> {
     const n = to - from;
     const cols = this.sets[set].map((c) => (n === c.length ? c : c.subarray(0, n)));
-    const req: BlockRequest = { from, to, set };
+    const req: BlockRequest = { kind: "block", from, to, set };
     const replies = this.workers.map((w) => request(w, req));
     this.engine.push(this.bars, from, to, cols);
     await Promise.all(replies);
@@ -108,16 +122,51 @@ export class BlockEngine {
   }
 }
 
-function startWorker(init: WorkerInit): Promise<Worker> {
-  const worker = new Worker(new URL("./engine-worker-boot.mjs", import.meta.url), { workerData: init });
-  // Ready once it is online; a failure during its start-up surfaces on the first request.
-  return new Promise((resolve, reject) => {
-    worker.once("online", () => resolve(worker));
+/** Starts a worker; `ready` resolves once its modules are loaded (its first message). */
+function startWorker(): { worker: Worker; ready: Promise<Worker> } {
+  const worker = new Worker(new URL("./engine-worker-boot.mjs", import.meta.url));
+  const ready = new Promise<Worker>((resolve, reject) => {
+    worker.once("message", () => {
+      worker.off("error", reject);
+      resolve(worker);
+    });
     worker.once("error", reject);
   });
+  // A worker that fails to start is reported when it is used, not as an unhandled rejection.
+  ready.catch(() => undefined);
+  return { worker, ready };
 }
 
-function request(worker: Worker, req: BlockRequest): Promise<void> {
+/**
+ * Workers started ahead of need: loading the engine's modules in a fresh thread takes a good part
+ * of a second, which can overlap reading the data. Hand them to BlockEngine.start, or stop them.
+ */
+export class FeatureWorkers {
+  private pool: { worker: Worker; ready: Promise<Worker> }[];
+  constructor(count: number) {
+    this.pool = Array.from({ length: count }, () => startWorker());
+  }
+  /** Up to n workers (their readiness); the others are stopped. */
+  take(n: number): Promise<Worker>[] {
+    const taken = this.pool.slice(0, n).map((w) => w.ready);
+    for (const w of this.pool.slice(n)) void w.worker.terminate();
+    this.pool = [];
+    return taken;
+  }
+  /** Stops every worker not taken. */
+  async close(): Promise<void> {
+    const rest = this.pool;
+    this.pool = [];
+    await Promise.all(rest.map((w) => w.worker.terminate()));
+  }
+}
+
+/** Starts the workers a run of `rows` rows would use (none below the parallel threshold). */
+export function prestartFeatureWorkers(threads = Math.min(2, availableParallelism())): FeatureWorkers {
+  return new FeatureWorkers(Math.max(0, threads - 1));
+}
+
+function request(worker: Worker, req: WorkerMessage): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error) => {
       worker.off("message", onMessage);

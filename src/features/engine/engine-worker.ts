@@ -1,29 +1,39 @@
 /**
- * One worker thread of the parallel feature engine: a FeatureEngine for its partition over bars in
- * shared memory, filling its columns of the shared block buffers on request. See block-engine.ts.
+ * One worker thread of the parallel feature engine. It loads its modules as soon as it starts (so a
+ * worker started early warms up while the data is being read), then waits for `init`: bars in shared
+ * memory, its partition and the shared block buffers. Each `block` request fills its columns of one
+ * buffer set for rows [from, to). See block-engine.ts.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { invariant } from "../../core/errors.ts";
-import { type BlockRequest, columnViews, type WorkerInit } from "./block-engine-protocol.ts";
+import type { Bars } from "../../data/bars.ts";
+import { columnViews, type WorkerMessage } from "./block-engine-protocol.ts";
 import { FeatureEngine } from "./feature-engine.ts";
 
-const init = workerData as WorkerInit;
 const port = parentPort;
 invariant(port, "engine-worker must run in a worker thread");
-const engine = new FeatureEngine({
-  ...init.selection,
-  partition: init.partition,
-  expectedRows: init.bars.length,
-});
-const sets = init.sets.map((sab) => columnViews(sab, engine.columns.length, init.block));
+let state: { engine: FeatureEngine; sets: Float32Array[][]; block: number; bars: Bars } | null = null;
 
-port.on("message", (req: BlockRequest) => {
+port.on("message", (msg: WorkerMessage) => {
   try {
-    const n = req.to - req.from;
-    const cols = sets[req.set].map((c) => (n === init.block ? c : c.subarray(0, n)));
-    engine.push(init.bars, req.from, req.to, cols);
+    if (msg.kind === "init") {
+      const engine = new FeatureEngine({
+        ...msg.selection,
+        partition: msg.partition,
+        expectedRows: msg.bars.length,
+      });
+      const sets = msg.sets.map((sab) => columnViews(sab, engine.columns.length, msg.block));
+      state = { engine, sets, block: msg.block, bars: msg.bars };
+    } else {
+      invariant(state, "engine-worker got a block before init");
+      const n = msg.to - msg.from;
+      const cols = state.sets[msg.set].map((c) => (n === state!.block ? c : c.subarray(0, n)));
+      state.engine.push(state.bars, msg.from, msg.to, cols);
+    }
     port.postMessage({ ok: true });
   } catch (e) {
     port.postMessage({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });
+// Tell the parent the modules are loaded.
+port.postMessage({ ok: true });

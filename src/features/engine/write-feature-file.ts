@@ -21,7 +21,7 @@ import type { ExperimentConfig } from "../../config/schema.ts";
 import { withAtomicOutput } from "../../core/atomic-write.ts";
 import type { Bars } from "../../data/bars.ts";
 import type { Labels } from "../../labels/triple-barrier.ts";
-import { BlockEngine, defaultThreads } from "./block-engine.ts";
+import { BlockEngine, defaultThreads, type FeatureWorkers } from "./block-engine.ts";
 import { type FeatureFileMeta, featureFileMetadata } from "./feature-file-metadata.ts";
 import { FileSink } from "./file-sink.ts";
 
@@ -33,6 +33,8 @@ export interface WriteFeatureFileOptions {
   labels?: Labels;
   /** Threads computing features (default: 2 on large inputs, see defaultThreads). Output is identical. */
   threads?: number;
+  /** Workers started early (prestartFeatureWorkers), used before any new one is started. */
+  workers?: FeatureWorkers;
 }
 
 /** Validity bitmap (bit set = valid) for rows [from, to) of `values`: NaN is null. */
@@ -102,7 +104,7 @@ export async function writeFeatureFile(
   const engine = await BlockEngine.start(
     bars,
     { hasVolume: bars.volume !== null, families: config.features.families, exclude: config.features.exclude },
-    { block, setCount: 2, threads: opts.threads ?? defaultThreads(bars.length) },
+    { block, setCount: 2, threads: opts.threads ?? defaultThreads(bars.length), prestarted: opts.workers },
   );
   const fields: Field[] = [
     new Field("timestamp", new Int64(), false),
