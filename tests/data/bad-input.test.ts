@@ -166,6 +166,21 @@ const CASES: Case[] = [
       'bad.csv: row 2 (header is row 1): timestamp "2024-01-02T00:00:00" has no UTC offset: write it with one (e.g. 2024-01-02T00:00:00Z or +08:00) or as epoch milliseconds',
   },
   {
+    name: "epoch in microseconds",
+    file: "bad.csv",
+    content: () =>
+      "timestamp,open,high,low,close\n1704153600000,100,101,99,100.5\n1704153660000000,100,101,99,100.5\n",
+    message:
+      'bad.csv: row 3 (header is row 1): timestamp "1704153660000000" is too large for epoch seconds or milliseconds (micro- and nanoseconds are not accepted)',
+  },
+  {
+    name: "a date number is not an epoch",
+    file: "bad.csv",
+    content: () => "timestamp,open,high,low,close\n20240102,100,101,99,100.5\n",
+    message:
+      'bad.csv: row 2 (header is row 1): timestamp "20240102" read as epoch seconds is 1970-08-23T06:15:02.000Z, outside 1971-2199: not an epoch time (dates like 20241104 are not accepted)',
+  },
+  {
     name: "duplicate timestamp",
     file: "bad.csv",
     content: () => withRow(4, "2024-01-02T00:01:00Z,101,102,100.5,101.5,8"),

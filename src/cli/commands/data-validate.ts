@@ -51,8 +51,8 @@ Input:
   Timestamps mark the bar's start and are stored as UTC epoch milliseconds:
     ISO-8601 with an offset (2024-11-04T08:45:00+08:00, +0800, +08 or Z); a timestamp without
     an offset is refused rather than guessed; epoch numbers below 1e11 are seconds, from 1e11 to
-    1e14 milliseconds, larger ones are refused. Parquet/Arrow: a timestamp with time zone or an
-    epoch number (Parquet also ISO-8601 text).
+    1e14 milliseconds; larger ones, and times outside 1971-2199, are refused.
+    Parquet/Arrow: a timestamp with time zone or an epoch number (Parquet also ISO-8601 text).
   A missing or empty volume column is accepted (volume features are then left out); a partly
   empty one is an error. Gaps between bars are legal and reported, never filled.
   Errors name the row as in the file: for CSV the header is row 1, so the first bar is row 2;

@@ -12,7 +12,7 @@ import { DataError } from "../../core/errors.ts";
 import type { Bars } from "../bars.ts";
 import type { BarColumn } from "../validate.ts";
 import { explainValue } from "./parquet.ts";
-import { EPOCH_MILLIS_BELOW, EPOCH_SECONDS_BELOW } from "./timestamps.ts";
+import { epochNumberToMs } from "./timestamps.ts";
 import { NO_VOLUME_WARNING, type ReadResult } from "./types.ts";
 
 const REQUIRED = ["timestamp", "open", "high", "low", "close"] as const;
@@ -50,14 +50,9 @@ function isNumeric(type: DataType): boolean {
   return DataType.isInt(type) || DataType.isFloat(type);
 }
 
-/** Epoch numbers by magnitude: seconds below 1e11, ms below 1e14, anything else (or a fraction of a ms) → NaN. */
+/** Epoch numbers by magnitude, in place (see timestamps.ts); values outside the rules become NaN. */
 function epochToMs(ts: Float64Array): void {
-  for (let i = 0; i < ts.length; i++) {
-    const v = ts[i];
-    const a = Math.abs(v);
-    const ms = a < EPOCH_SECONDS_BELOW ? v * 1000 : a < EPOCH_MILLIS_BELOW ? v : Number.NaN;
-    ts[i] = ms === Math.floor(ms) ? ms : Number.NaN;
-  }
+  for (let i = 0; i < ts.length; i++) ts[i] = epochNumberToMs(ts[i]);
 }
 
 function readTable(bytes: Uint8Array, file: string): Table {

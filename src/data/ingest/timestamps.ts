@@ -8,11 +8,23 @@
  *   file by hours, which no later check could catch.
  * - Epoch numbers are told apart by magnitude: |v| < 1e11 is seconds (1e11 s is the year 5138),
  *   1e11 <= |v| < 1e14 is milliseconds (1e11 ms is 1973-03-03), larger values (micro- or
- *   nanoseconds) are rejected. The result must be a whole number of milliseconds.
+ *   nanoseconds) are rejected. The result must be a whole number of milliseconds and fall in
+ *   [1971-01-01, 2200-01-01): numbers such as 20241104 (a yyyymmdd date) would otherwise be read
+ *   silently as seconds in 1970.
  */
 
 export const EPOCH_SECONDS_BELOW = 1e11;
 export const EPOCH_MILLIS_BELOW = 1e14;
+/** Plausible bar times for epoch numbers: [1971-01-01, 2200-01-01) UTC, in ms. */
+export const EPOCH_MS_MIN = Date.UTC(1971, 0, 1);
+export const EPOCH_MS_END = Date.UTC(2200, 0, 1);
+
+/** Epoch seconds or ms (by magnitude) → ms, or NaN when outside the rules above. */
+export function epochNumberToMs(v: number): number {
+  const a = Math.abs(v);
+  const ms = a < EPOCH_SECONDS_BELOW ? v * 1000 : a < EPOCH_MILLIS_BELOW ? v : Number.NaN;
+  return ms === Math.floor(ms) && ms >= EPOCH_MS_MIN && ms < EPOCH_MS_END ? ms : Number.NaN;
+}
 
 /** The ISO-8601 shapes accepted: date, `T` or space, time with seconds, optional fraction, offset. */
 const ISO_WITH_OFFSET_PATTERN = String.raw`^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d(:?\d\d)?)$`;
@@ -43,7 +55,7 @@ export function isoTextToEpochMsStrictSql(col: string): string {
 export function epochNumberToEpochMsSql(numericExpr: string): string {
   const v = `(${numericExpr})`;
   const ms = `(CASE WHEN abs(${v}) < ${EPOCH_SECONDS_BELOW} THEN ${v} * 1000 WHEN abs(${v}) < ${EPOCH_MILLIS_BELOW} THEN ${v} ELSE NULL END)`;
-  return `(CASE WHEN ${ms} = floor(${ms}) THEN ${ms} ELSE NULL END)`;
+  return `(CASE WHEN ${ms} = floor(${ms}) AND ${ms} >= ${EPOCH_MS_MIN} AND ${ms} < ${EPOCH_MS_END} THEN ${ms} ELSE NULL END)`;
 }
 
 const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -74,7 +86,10 @@ export function explainBadTimestamp(raw: string | null, fileForm: TimestampForm)
     if (Math.abs(v) >= EPOCH_MILLIS_BELOW) {
       return `timestamp ${shown} is too large for epoch seconds or milliseconds (micro- and nanoseconds are not accepted)`;
     }
-    return `timestamp ${shown} is not a whole number of epoch milliseconds`;
+    const ms = Math.abs(v) < EPOCH_SECONDS_BELOW ? v * 1000 : v;
+    if (ms !== Math.floor(ms)) return `timestamp ${shown} is not a whole number of epoch milliseconds`;
+    const unit = Math.abs(v) < EPOCH_SECONDS_BELOW ? "seconds" : "milliseconds";
+    return `timestamp ${shown} read as epoch ${unit} is ${new Date(ms).toISOString()}, outside 1971-2199: not an epoch time (dates like 20241104 are not accepted)`;
   }
   if (ISO_WITHOUT_OFFSET.test(raw)) {
     return `timestamp ${shown} has no UTC offset: write it with one (e.g. ${raw.length >= 19 ? raw.slice(0, 19) : raw}Z or +08:00) or as epoch milliseconds`;
