@@ -161,7 +161,7 @@ export class FeatureWorkers {
   }
 }
 
-/** Starts the workers a run of `rows` rows would use (none below the parallel threshold). */
+/** Starts the workers a run on `threads` threads uses (threads - 1; none for 1). */
 export function prestartFeatureWorkers(threads = Math.min(2, availableParallelism())): FeatureWorkers {
   return new FeatureWorkers(Math.max(0, threads - 1));
 }
