@@ -110,6 +110,13 @@ describe("formats", () => {
     ]);
   });
 
+  it("reads upper-case extensions the same way", async () => {
+    const lower = await loadBars(write("u.csv.gz", gzipSync(CSV_Z)));
+    const upper = await loadBars(write("U.CSV.GZ", gzipSync(CSV_Z)));
+    expect(upper.meta.format).toBe("csv.gz");
+    expect(upper.meta.fingerprint).toBe(lower.meta.fingerprint);
+  });
+
   it("reports rows, span, gaps and fingerprint in the metadata", async () => {
     const { bars, meta } = await loadBars(write("meta.csv", CSV_Z));
     expect(meta).toEqual({

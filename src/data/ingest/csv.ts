@@ -69,9 +69,15 @@ function layoutFrom(name: string, header: string[], firstRow: string[] | null): 
   return { header, names, form };
 }
 
+/** Compression is named, not guessed from the extension's case (DuckDB's 'auto' misses `.GZ`). */
 function readCsvSql(path: string, header: string[], typeOf: (h: string) => string): string {
   const columns = header.map((h) => `${sqlString(h)}: ${sqlString(typeOf(h))}`).join(", ");
-  return `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', compression = 'auto', columns = {${columns}})`;
+  const compression = isGzipPath(path) ? "gzip" : "none";
+  return `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', compression = '${compression}', columns = {${columns}})`;
+}
+
+function isGzipPath(path: string): boolean {
+  return path.toLowerCase().endsWith(".gz");
 }
 
 function tsExpr(layout: CsvLayout, textCol: string, strict: boolean): string {
@@ -113,7 +119,7 @@ async function readColumns(sql: string, kinds: readonly ColumnKind[]) {
 
 export async function readCsv(path: string): Promise<ReadResult> {
   const name = basename(path);
-  const gzip = path.toLowerCase().endsWith(".gz");
+  const gzip = isGzipPath(path);
   const prefix = await readTextPrefix(path, gzip);
   const { header, firstRow } = headerAndFirstRow(prefix);
   const layout = layoutFrom(name, header, firstRow);
