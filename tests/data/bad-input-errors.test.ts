@@ -2,7 +2,7 @@
  * The DataError objects behind the catalogue's messages: programmatic callers get the row (as in
  * the file), the column and the code, not just text.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +58,22 @@ describe("DataError fields", () => {
     expect([missing.column, missing.code]).toEqual(["low", "DATA_INVALID"]);
     expect((await errorOf("e.csv", "")).code).toBe("DATA_EMPTY");
     expect((await errorOf("h.csv", HEADER)).code).toBe("DATA_EMPTY");
+  });
+
+  it("a missing file or a directory is unreadable, in every format", async () => {
+    for (const name of ["none.csv", "none.csv.gz", "none.parquet", "none.arrow"]) {
+      const path = join(dir, name);
+      await expect(loadBars(path)).rejects.toThrow(`cannot read ${path}: no such file`);
+      mkdirSync(join(dir, `d-${name}`));
+      await expect(loadBars(join(dir, `d-${name}`))).rejects.toThrow(
+        `cannot read ${join(dir, `d-${name}`)}: not a regular file`,
+      );
+    }
+    const e = await loadBars(join(dir, "none.csv")).then(
+      () => undefined,
+      (err: unknown) => err as DataError,
+    );
+    expect(e?.code).toBe("DATA_UNREADABLE");
   });
 
   it("reports the first bad row of a long file, far past the first chunk", async () => {

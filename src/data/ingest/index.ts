@@ -6,6 +6,7 @@
  * Formats by extension: .csv, .csv.gz (DuckDB read_csv), .parquet (DuckDB read_parquet),
  * .arrow / .feather / .ipc (Arrow IPC file or stream, apache-arrow).
  */
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { DataError } from "../../core/errors.ts";
 import type { Bars } from "../bars.ts";
@@ -53,9 +54,19 @@ const READERS: Record<DataFormat, (path: string) => Promise<ReadResult>> = {
   arrow: readArrow,
 };
 
+async function assertReadableFile(path: string): Promise<void> {
+  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    const why = e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.message;
+    throw new DataError(`cannot read ${path}: ${why}`, { code: "DATA_UNREADABLE" });
+  });
+  if (!info.isFile())
+    throw new DataError(`cannot read ${path}: not a regular file`, { code: "DATA_UNREADABLE" });
+}
+
 /** Reads and validates a bar file. Throws DataError (one-line message naming row or column). */
 export async function loadBars(path: string): Promise<{ bars: Bars; meta: DatasetMeta }> {
   const format = formatOf(path);
+  await assertReadableFile(path);
   const read = await READERS[format](path);
   const { bars } = read;
   const problem = findFirstProblem(bars);
