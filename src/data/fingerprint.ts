@@ -2,15 +2,15 @@
  * Fingerprints recorded with every output: the same bars (or config) always give the same hex
  * string, and any change, one tick in one bar included, gives another.
  *
- * Bars: SHA-256 over a short versioned header, then the columns ts, open, high, low, close as
- * little-endian float64, then either the volume column the same way or the fixed marker
- * "no-volume". Column lengths are in the header, so column boundaries cannot shift.
+ * Bars: SHA-256 over the columns ts, open, high, low, close as little-endian float64, then either
+ * the volume column the same way or the ASCII marker "no-volume". Nothing else, so any language
+ * can recompute it (Python: hashlib + struct.pack("<nd", ...)). All columns have the bar count's
+ * length, so boundaries cannot shift; 48n bytes with volume is never 40n + 9 without.
  * Config: SHA-256 of canonical JSON (object keys sorted recursively, no whitespace).
  */
 import { createHash } from "node:crypto";
 import type { Bars } from "./bars.ts";
 
-const BARS_SCHEME = "mlf-bars-v1";
 const NO_VOLUME_MARKER = "no-volume";
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -24,7 +24,6 @@ function columnBytes(col: Float64Array): Uint8Array {
 
 export function fingerprintBars(bars: Bars): string {
   const hash = createHash("sha256");
-  hash.update(`${BARS_SCHEME}\n${bars.length}\n`);
   for (const col of [bars.ts, bars.open, bars.high, bars.low, bars.close]) {
     hash.update(columnBytes(col.subarray(0, bars.length)));
   }

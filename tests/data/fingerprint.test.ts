@@ -20,14 +20,14 @@ function bars(volume: number[] | null): Bars {
 }
 
 describe("fingerprintBars", () => {
-  // Python: sha256(b"mlf-bars-v1\n3\n" + b"".join(struct.pack("<3d", *col) for col in
+  // Python: sha256(b"".join(struct.pack("<3d", *col) for col in
   // (ts, open, high, low, close)) + struct.pack("<3d", *volume) or b"no-volume")
   it("matches golden values computed independently", () => {
     expect(fingerprintBars(bars([10, 12, 8]))).toBe(
-      "b0e9586d7c3f24736c5be221c1333608632246e3eb515e2067949d802c38095f",
+      "79ec54b4936c05d4a3dbee16b3f458bb62b8c385b4c8c89eb4f9757c03ff17bc",
     );
     expect(fingerprintBars(bars(null))).toBe(
-      "97e208a5726d047e66a58c2165054e7377463071fcc86c423719bcd0235af5dd",
+      "b88398b324d52d64028004ab865b87bb795da01759719ea996eb2a1a99ddd29b",
     );
   });
 
