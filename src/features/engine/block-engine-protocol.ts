@@ -7,9 +7,11 @@ export interface WorkerInit {
   /** Bars whose columns live in SharedArrayBuffers. */
   bars: Bars;
   selection: ColumnSelection;
-  partition: { index: number; count: number };
+  partition: { index: number; count: number; weights: readonly number[] };
   /** Block buffer sets: each one SharedArrayBuffer of columns × block float32, column-major. */
   sets: SharedArrayBuffer[];
+  /** Per set: float64 block buffers of the columns derived specs read (FeatureEngine.derivedInputNames). */
+  inputSets: SharedArrayBuffer[];
   block: number;
 }
 
@@ -32,4 +34,13 @@ export function columnViews(
   block: number,
 ): Float32Array[] {
   return Array.from({ length: columns }, (_, j) => new Float32Array(sab, j * block * 4, block));
+}
+
+/** Buffer k of an input set: block float64 values at byte offset k × block × 8. */
+export function inputViews(
+  sab: SharedArrayBuffer | ArrayBuffer,
+  inputs: number,
+  block: number,
+): Float64Array[] {
+  return Array.from({ length: inputs }, (_, k) => new Float64Array(sab, k * block * 8, block));
 }

@@ -13,6 +13,7 @@ import {
   type BlockReply,
   type BlockRequest,
   columnViews,
+  inputViews,
   type WorkerInit,
   type WorkerMessage,
 } from "./block-engine-protocol.ts";
@@ -20,6 +21,8 @@ import { FeatureEngine } from "./feature-engine.ts";
 
 /** Below this many rows a worker's start-up (loader, imports: ~0.3 s) costs more than it saves. */
 const PARALLEL_MIN_ROWS = 200_000;
+/** Part 0 (this thread) gets this share of a worker's kernel load: it also builds and writes batches. */
+const MAIN_THREAD_SHARE = 0.8;
 
 export function defaultThreads(rows: number): number {
   return rows >= PARALLEL_MIN_ROWS ? Math.min(2, availableParallelism()) : 1;
@@ -50,12 +53,21 @@ export class BlockEngine {
   private readonly engine: FeatureEngine;
   private readonly workers: Worker[];
   private readonly bars: Bars;
+  /** Per set, the shared float64 buffers of derived inputs (empty with one thread). */
+  private readonly inputs: Float64Array[][];
 
-  private constructor(bars: Bars, engine: FeatureEngine, sets: Float32Array[][], workers: Worker[]) {
+  private constructor(
+    bars: Bars,
+    engine: FeatureEngine,
+    sets: Float32Array[][],
+    inputs: Float64Array[][],
+    workers: Worker[],
+  ) {
     this.bars = bars;
     this.engine = engine;
     this.columns = engine.columns;
     this.sets = sets;
+    this.inputs = inputs;
     this.workers = workers;
   }
 
@@ -70,7 +82,9 @@ export class BlockEngine {
   ): Promise<BlockEngine> {
     const threads = Math.max(1, Math.floor(opts.threads));
     const pool = opts.prestarted?.take(threads - 1) ?? [];
-    const partition = { index: 0, count: threads };
+    // The main thread also builds and writes the batches: give it a smaller share of the kernels.
+    const weights = Array.from({ length: threads }, (_, p) => (p === 0 ? MAIN_THREAD_SHARE : 1));
+    const partition = { index: 0, count: threads, weights };
     // The local engine is built first: a config error (unknown exclude) surfaces before any worker.
     const engine = new FeatureEngine({
       ...selection,
@@ -83,10 +97,15 @@ export class BlockEngine {
       const sets = Array.from({ length: opts.setCount }, () =>
         columnViews(new ArrayBuffer(columns * opts.block * 4), columns, opts.block),
       );
-      return new BlockEngine(bars, engine, sets, []);
+      return new BlockEngine(bars, engine, sets, [], []);
     }
     const shared = sharedBars(bars);
     const sabs = Array.from({ length: opts.setCount }, () => new SharedArrayBuffer(columns * opts.block * 4));
+    const nInputs = engine.derivedInputNames.length;
+    const inputSabs = Array.from(
+      { length: opts.setCount },
+      () => new SharedArrayBuffer(nInputs * opts.block * 8),
+    );
     while (pool.length < threads - 1) pool.push(startWorker().ready);
     const workers = await Promise.all(pool);
     await Promise.all(
@@ -95,15 +114,17 @@ export class BlockEngine {
           kind: "init",
           bars: shared,
           selection,
-          partition: { index: w + 1, count: threads },
+          partition: { index: w + 1, count: threads, weights },
           sets: sabs,
+          inputSets: inputSabs,
           block: opts.block,
         };
         return request(worker, init);
       }),
     );
     const sets = sabs.map((sab) => columnViews(sab, columns, opts.block));
-    return new BlockEngine(shared, engine, sets, workers);
+    const inputs = inputSabs.map((sab) => inputViews(sab, nInputs, opts.block));
+    return new BlockEngine(shared, engine, sets, inputs, workers);
   }
 
   /** Fills every column of set `set` for rows [from, to) (blocks in order, each once). */
@@ -111,9 +132,15 @@ export class BlockEngine {
     const n = to - from;
     const cols = this.sets[set].map((c) => (n === c.length ? c : c.subarray(0, n)));
     const req: BlockRequest = { kind: "block", from, to, set };
+    if (this.workers.length === 0) {
+      this.engine.push(this.bars, from, to, cols);
+      return cols;
+    }
     const replies = this.workers.map((w) => request(w, req));
-    this.engine.push(this.bars, from, to, cols);
+    this.engine.pushIndicators(this.bars, from, to, cols, this.inputs[set]);
     await Promise.all(replies);
+    // Derived specs read columns of every partition: only now are they all in.
+    this.engine.pushDerived(n, cols, this.inputs[set]);
     return cols;
   }
 

@@ -7,12 +7,18 @@
 import { parentPort } from "node:worker_threads";
 import { invariant } from "../../core/errors.ts";
 import type { Bars } from "../../data/bars.ts";
-import { columnViews, type WorkerMessage } from "./block-engine-protocol.ts";
+import { columnViews, inputViews, type WorkerMessage } from "./block-engine-protocol.ts";
 import { FeatureEngine } from "./feature-engine.ts";
 
 const port = parentPort;
 invariant(port, "engine-worker must run in a worker thread");
-let state: { engine: FeatureEngine; sets: Float32Array[][]; block: number; bars: Bars } | null = null;
+let state: {
+  engine: FeatureEngine;
+  sets: Float32Array[][];
+  inputs: Float64Array[][];
+  block: number;
+  bars: Bars;
+} | null = null;
 
 port.on("message", (msg: WorkerMessage) => {
   try {
@@ -23,12 +29,13 @@ port.on("message", (msg: WorkerMessage) => {
         expectedRows: msg.bars.length,
       });
       const sets = msg.sets.map((sab) => columnViews(sab, engine.columns.length, msg.block));
-      state = { engine, sets, block: msg.block, bars: msg.bars };
+      const inputs = msg.inputSets.map((sab) => inputViews(sab, engine.derivedInputNames.length, msg.block));
+      state = { engine, sets, inputs, block: msg.block, bars: msg.bars };
     } else {
       invariant(state, "engine-worker got a block before init");
       const n = msg.to - msg.from;
       const cols = state.sets[msg.set].map((c) => (n === state!.block ? c : c.subarray(0, n)));
-      state.engine.push(state.bars, msg.from, msg.to, cols);
+      state.engine.pushIndicators(state.bars, msg.from, msg.to, cols, state.inputs[msg.set]);
     }
     port.postMessage({ ok: true });
   } catch (e) {

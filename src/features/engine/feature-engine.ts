@@ -24,7 +24,7 @@ export interface FeatureEngineOptions extends ColumnSelection {
    * Compute only part `index` of `count` (see partitionPlan); columns of other parts are left
    * untouched in `out`. Engines of all parts together fill every column, bit-identical to one engine.
    */
-  partition?: { index: number; count: number };
+  partition?: { index: number; count: number; weights?: readonly number[] };
   /** 1m rows the caller expects to push: sizes the higher-timeframe series once (growing costs copies). */
   expectedRows?: number;
 }
@@ -62,8 +62,13 @@ export class FeatureEngine {
   private readonly tfStates: TimeframeState[];
   private readonly kernels: KernelState[];
   private readonly derived: FeaturePlan["derived"];
-  /** Float64 block buffers of columns read by derived specs. */
-  private readonly derivedInputs = new Map<string, Float64Array>();
+  /**
+   * Columns read by derived specs, in a fixed order (the same in every partition): their float64
+   * block values go to buffers[derivedInputIndex] (own buffers, or shared ones given to push*).
+   */
+  readonly derivedInputNames: readonly string[];
+  private readonly derivedInputIndex: ReadonlyMap<string, number>;
+  private ownInputs: Float64Array[] = [];
   private ones = new Float64Array(0);
   private rowsPushed = 0;
 
@@ -74,11 +79,17 @@ export class FeatureEngine {
     let kernels = plan.kernels;
     this.derived = plan.derived;
     if (opts.partition) {
-      const { index, count } = opts.partition;
-      const parts = partitionPlan(plan, count);
+      const { index, count, weights } = opts.partition;
+      const parts = partitionPlan(plan, count, weights);
       kernels = kernels.filter((_, i) => parts.kernelPart[i] === index);
-      this.derived = this.derived.filter((_, j) => parts.derivedPart[j] === index);
+      // Derived specs combine columns from every partition: part 0 runs them after the others.
+      if (index !== 0) this.derived = [];
     }
+    this.derivedInputNames = [
+      ...plan.kernels.flatMap((k) => k.sinks.filter((x) => x?.feedsDerived).map((x) => x!.name)),
+      ...plan.derived.filter((d) => d.sink.feedsDerived).map((d) => d.sink.name),
+    ];
+    this.derivedInputIndex = new Map(this.derivedInputNames.map((name, i) => [name, i]));
     const timeframes = plan.timeframes.filter((tf) => kernels.some((k) => k.tf === tf));
     this.tfStates = timeframes.map((tf) => ({
       tf,
@@ -115,22 +126,45 @@ export class FeatureEngine {
    * or a reallocated array since) and writes column j's value for row from + r into out[j][r].
    */
   push(bars: Bars, from: number, to: number, out: readonly Float32Array[]): void {
+    this.pushIndicators(bars, from, to, out);
+    this.pushDerived(to - from, out);
+  }
+
+  /**
+   * The indicator half of push: kernels of this engine's partition, aligned into `out`; columns
+   * read by derived specs also go, as float64, to `inputs` (indexed like derivedInputNames; this
+   * engine's own buffers when not given). Parallel engines share `inputs` across threads.
+   */
+  pushIndicators(
+    bars: Bars,
+    from: number,
+    to: number,
+    out: readonly Float32Array[],
+    inputs?: Float64Array[],
+  ) {
     invariant(from === this.rowsPushed, `feature engine expected row ${this.rowsPushed}, got ${from}`);
     invariant(to > from && to <= bars.length, "feature engine push range is empty or past the data");
     invariant((bars.volume !== null) === this.hasVolume, "bars volume does not match the engine's hasVolume");
     invariant(out.length === this.columns.length, "feature engine needs one output array per column");
     const n = to - from;
+    const buffers = inputs ?? this.ownBuffers(n);
     const base = this.baseSeries(bars, to);
     for (const s of this.tfStates) this.advanceTimeframe(s, bars, from, to, base);
-    for (const k of this.kernels) this.advanceKernel(k, n, out, base);
-    for (const d of this.derived) {
-      const inputs = d.spec.inputs.map((name) => this.derivedInputs.get(name)!);
-      const buf = this.blockBuffer(d.sink, n);
-      d.spec.combine(inputs, 0, n, buf);
-      if (d.sink.outIndex >= 0) out[d.sink.outIndex].set(buf.subarray(0, n));
-    }
+    for (const k of this.kernels) this.advanceKernel(k, n, out, base, buffers);
     for (const s of this.tfStates) s.before = s.resampler ? s.resampler.series.length : to;
     this.rowsPushed = to;
+  }
+
+  /** The derived half of push, for the block of n rows just pushed (once every partition's is in). */
+  pushDerived(n: number, out: readonly Float32Array[], inputs?: Float64Array[]): void {
+    const buffers = inputs ?? this.ownBuffers(n);
+    for (const d of this.derived) {
+      const args = d.spec.inputs.map((name) => buffers[this.derivedInputIndex.get(name)!]);
+      const k = this.derivedInputIndex.get(d.sink.name);
+      const buf = k === undefined ? this.scratch(n) : buffers[k];
+      d.spec.combine(args, 0, n, buf);
+      if (d.sink.outIndex >= 0) out[d.sink.outIndex].set(buf.subarray(0, n));
+    }
   }
 
   /** The 1m series as kernels see it: the bars up to `to`, nothing later. */
@@ -182,7 +216,13 @@ export class FeatureEngine {
     s.runs = runs;
   }
 
-  private advanceKernel(k: KernelState, n: number, out: readonly Float32Array[], base: SeriesView) {
+  private advanceKernel(
+    k: KernelState,
+    n: number,
+    out: readonly Float32Array[],
+    base: SeriesView,
+    inputs: Float64Array[],
+  ) {
     const s = k.tfState;
     const series = s.resampler ? s.resampler.series : base;
     const from = s.before;
@@ -213,7 +253,7 @@ export class FeatureEngine {
           else fillRuns32(dst, ext, s.runStart, s.runSlot, s.runs);
         }
         if (sink.feedsDerived) {
-          const buf = this.blockBuffer(sink, n);
+          const buf = inputs[this.derivedInputIndex.get(sink.name)!];
           if (!s.resampler) buf.set(ext.subarray(1, n + 1));
           else fillRuns64(buf, ext, s.runStart, s.runSlot, s.runs);
         }
@@ -223,13 +263,17 @@ export class FeatureEngine {
     }
   }
 
-  private blockBuffer(sink: ColumnSink, n: number): Float64Array {
-    let buf = this.derivedInputs.get(sink.name);
-    if (!buf || buf.length < n) {
-      buf = new Float64Array(n);
-      this.derivedInputs.set(sink.name, buf);
+  private ownBuffers(n: number): Float64Array[] {
+    if ((this.ownInputs[0]?.length ?? n) < n || this.ownInputs.length !== this.derivedInputNames.length) {
+      this.ownInputs = this.derivedInputNames.map(() => new Float64Array(n));
     }
-    return buf;
+    return this.ownInputs;
+  }
+
+  private scratchBuf = new Float64Array(0);
+  private scratch(n: number): Float64Array {
+    if (this.scratchBuf.length < n) this.scratchBuf = new Float64Array(n);
+    return this.scratchBuf;
   }
 }
 

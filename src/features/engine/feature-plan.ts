@@ -88,59 +88,34 @@ export function planFeatures(selection: ColumnSelection, specs?: readonly Featur
 }
 
 /**
- * Splits a plan's work into `parts` groups for parallel engines: a derived spec goes with every
- * kernel (and derived spec) it reads, since it combines their float64 values; groups are balanced on
- * an estimate of their cost (kernel bars plus aligned cells). Deterministic: every thread computes
- * the same assignment from the same plan. Returns part[k] for kernels and derivedPart[d].
+ * Splits a plan's kernels into `parts` groups for parallel engines, balanced on an estimate of their
+ * cost: longest first, each to the least loaded part. Derived specs all stay with part 0, which
+ * runs them once every part's inputs are in. Deterministic: every thread computes the same
+ * assignment from the same plan. `weights[p]` scales part p's capacity (part 0, the main thread,
+ * also writes the file).
  */
 export function partitionPlan(
   plan: FeaturePlan,
   parts: number,
-): { kernelPart: number[]; derivedPart: number[] } {
-  const nk = plan.kernels.length;
-  const parent = [...Array(nk + plan.derived.length).keys()];
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  const unionWith = (a: number, b: number) => {
-    parent[find(a)] = find(b);
-  };
-  const producer = new Map<string, number>();
-  plan.kernels.forEach((k, i) => {
-    for (const s of k.sinks) if (s) producer.set(s.name, i);
-  });
-  plan.derived.forEach((d, j) => {
-    producer.set(d.sink.name, nk + j);
-  });
-  plan.derived.forEach((d, j) => {
-    for (const name of d.spec.inputs) {
-      const p = producer.get(name);
-      if (p !== undefined) unionWith(nk + j, p);
-    }
-  });
-  // Relative cost: a kernel's bars (its timeframe's share of the 1m rows, ×8 for the work per bar)
-  // plus one unit per aligned output cell.
-  const cost = new Map<number, number>();
-  plan.kernels.forEach((k, i) => {
+  weights?: readonly number[],
+): { kernelPart: number[] } {
+  // Relative cost per 1m row: the kernel's bars (its timeframe's share of the rows, ×4 for the work
+  // per bar) plus the aligned output cells.
+  const cost = plan.kernels.map((k) => {
     const minutes = Number.parseInt(k.tf, 10) * (k.tf.endsWith("h") ? 60 : 1);
-    const c = (8 * k.spec.outputs.length) / minutes + k.sinks.filter((s) => s).length;
-    cost.set(find(i), (cost.get(find(i)) ?? 0) + c);
+    return (4 * (1 + k.spec.outputs.length)) / minutes + 0.5 * k.sinks.filter((x) => x).length;
   });
-  plan.derived.forEach((_, j) => {
-    cost.set(find(nk + j), (cost.get(find(nk + j)) ?? 0) + 1);
-  });
-  const groups = [...cost.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const order = cost.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
   const load = new Array<number>(parts).fill(0);
-  const groupPart = new Map<number, number>();
-  for (const [root, c] of groups) {
+  const capacity = Array.from({ length: parts }, (_, p) => weights?.[p] ?? 1);
+  const kernelPart = new Array<number>(plan.kernels.length).fill(0);
+  for (const i of order) {
     let best = 0;
-    for (let p = 1; p < parts; p++) if (load[p] < load[best]) best = p;
-    load[best] += c;
-    groupPart.set(root, best);
+    for (let p = 1; p < parts; p++) {
+      if ((load[p] + cost[i]) / capacity[p] < (load[best] + cost[i]) / capacity[best]) best = p;
+    }
+    load[best] += cost[i];
+    kernelPart[i] = best;
   }
-  return {
-    kernelPart: plan.kernels.map((_, i) => groupPart.get(find(i)) ?? 0),
-    derivedPart: plan.derived.map((_, j) => groupPart.get(find(nk + j)) ?? 0),
-  };
+  return { kernelPart };
 }

@@ -153,6 +153,39 @@ describe("FeatureEngine", () => {
     );
   });
 
+  it("partitions fill disjoint columns that together equal one engine, derived from shared inputs", () => {
+    const whole = runEngine(new FeatureEngine({ hasVolume: true, specs: SPECS }), bars, [1000]);
+    const count = 3;
+    const parts = [0, 1, 2].map(
+      (index) => new FeatureEngine({ hasVolume: true, specs: SPECS, partition: { index, count } }),
+    );
+    const names = parts[0].derivedInputNames;
+    expect(names).toEqual(["tsma3_5m", "tsma3_1h"]);
+    const merged = parts[0].columns.map(() => new Float32Array(bars.length).fill(-1));
+    const written = parts.map(() => merged.map(() => false));
+    for (let from = 0; from < bars.length; from += 1000) {
+      const to = Math.min(bars.length, from + 1000);
+      const inputs = names.map(() => new Float64Array(to - from));
+      parts.forEach((e, p) => {
+        // Only the indicator half here: derived columns need every partition's inputs first.
+        const cols = merged.map(() => new Float32Array(to - from).fill(-1));
+        e.pushIndicators(bars, from, to, cols, inputs);
+        cols.forEach((c, j) => {
+          if (c.some((v) => v !== -1)) {
+            written[p][j] = true;
+            merged[j].set(c, from);
+          }
+        });
+      });
+      const cols = merged.map((m) => m.subarray(from, to));
+      parts[0].pushDerived(to - from, cols, inputs);
+    }
+    // Each column is written by exactly one partition (derived by part 0), and the work is shared.
+    for (let j = 0; j < merged.length; j++) expect(written.filter((w) => w[j]).length).toBeLessThanOrEqual(1);
+    expect(written.filter((w) => w.some(Boolean)).length).toBeGreaterThan(1);
+    expect(merged).toEqual(whole);
+  });
+
   it("leaves volume columns out without volume, and computes hidden inputs of derived columns", () => {
     const noVol = new FeatureEngine({ hasVolume: false, specs: SPECS });
     expect(noVol.columns.map((c) => c.name)).not.toContain("tvol_1m");
