@@ -252,7 +252,9 @@ export class WorkerPool {
       return slot;
     }
     const hello = decoded.header as Hello;
-    if (slot === undefined) {
+    // A remote worker may come back under the same id after being declared dead (restarted by hand).
+    const remoteReturning = slot?.state === "dead" && slot.process === undefined;
+    if (slot === undefined || remoteReturning) {
       if (this.options.remote === undefined) return undefined; // an unknown process on our private socket
       slot = newSlot(identity);
       this.slots.set(identity, slot);

@@ -1,8 +1,13 @@
 /**
  * The pool's ROUTER socket: binds one endpoint, receives [identity, header, ...frames] and sends
- * multipart messages to a worker identity. zeromq.js allows one pending send at a time per socket, so
- * sends are serialised through a promise chain; `mandatory` makes a send to a vanished peer fail
- * instead of being dropped silently. Payload buffers are handed to ZeroMQ without copying.
+ * multipart messages to a worker identity. Payload buffers are handed to ZeroMQ without copying.
+ *
+ * zeromq.js allows one pending send per socket, so sends are serialised through a promise chain. That
+ * makes a blocked send dangerous: a send to a peer that is going away can wait (EAGAIN) until a new
+ * peer takes the same identity, holding up every message behind it and then delivering stale ones.
+ * Hence `sendTimeout: 0` (a send that cannot go now fails now; queues are unbounded, so only a vanishing
+ * peer is refused), `mandatory` (a send to an unknown peer fails instead of vanishing silently) and
+ * `handover` (a worker restarted under its id takes its identity over).
  */
 import { Router } from "zeromq";
 import { WorkerError } from "../core/errors.ts";
@@ -28,7 +33,14 @@ export class RouterTransport {
   endpoint = "";
 
   constructor(private readonly options: TransportOptions) {
-    this.socket = new Router({ mandatory: true, linger: 0, receiveHighWaterMark: 0, sendHighWaterMark: 0 });
+    this.socket = new Router({
+      mandatory: true,
+      handover: true,
+      sendTimeout: 0,
+      linger: 0,
+      receiveHighWaterMark: 0,
+      sendHighWaterMark: 0,
+    });
     if (options.curve !== undefined) {
       this.socket.curveServer = true;
       this.socket.curvePublicKey = options.curve.publicKey;

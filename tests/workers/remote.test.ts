@@ -10,9 +10,9 @@ import { curveKeyPair } from "zeromq";
 import { ConfigError, WorkerError } from "../../src/core/errors.ts";
 import { parseWorkersConfig, poolOptionsFromConfig } from "../../src/workers/config.ts";
 import { LocalWorkerProcess } from "../../src/workers/local-process.ts";
-import { WorkerPool } from "../../src/workers/pool.ts";
+import { type PoolEvent, WorkerPool } from "../../src/workers/pool.ts";
 import { defaultWorkerCommand, resolvePython } from "../../src/workers/python.ts";
-import { DEBUG_ENV, debugFit, expectAllGone } from "./helpers.ts";
+import { DEBUG_ENV, debugFit, expectAllGone, waitUntil } from "./helpers.ts";
 
 const started: LocalWorkerProcess[] = [];
 afterEach(async () => {
@@ -57,6 +57,34 @@ describe("remote workers", () => {
       await pool.close();
     }
     expect(await worker.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("a remote worker lost to heartbeat silence is dropped, and accepted again when it restarts under its id", async () => {
+    const port = await freePort();
+    const endpoint = `tcp://127.0.0.1:${port}`;
+    const events: PoolEvent[] = [];
+    const poolStarting = WorkerPool.start({
+      remote: { port, expectWorkers: 1 },
+      heartbeatMs: 300,
+      onEvent: (e) => events.push(e),
+    });
+    const base = defaultWorkerCommand();
+    const env = { ...base.env, ...DEBUG_ENV };
+    const first = startElsewhere(base.file, [...base.args(endpoint, "box"), "--no-parent-watch"], env);
+    const pool = await poolStarting;
+    try {
+      first.killGroup("SIGKILL");
+      expect(await waitUntil(() => events.some((e) => e.kind === "worker-dead"), 10_000)).toBe(true);
+      const dead = events.find((e) => e.kind === "worker-dead");
+      expect(dead?.kind === "worker-dead" && dead.cause).toMatch(/^silent for \d+ ms/);
+      expect(pool.workers()).toEqual([]);
+      startElsewhere(base.file, base.args(endpoint, "box"), env);
+      expect(await waitUntil(() => pool.workers().length === 1, 20_000)).toBe(true);
+      const out = await pool.fit(debugFit({ mode: "ok" }));
+      expect(out.workerId).toBe("box");
+    } finally {
+      await pool.close();
+    }
   });
 
   it("with CURVE keys, an encrypted peer is accepted and a plain-text worker is not", async () => {
