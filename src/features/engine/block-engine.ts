@@ -5,7 +5,7 @@
  * of the shared block buffers. Every kernel sees exactly the data it would see alone, so the output
  * is bit-identical to a single engine's; only the wall time changes.
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Bars } from "../../data/bars.ts";
 import type { ColumnSelection, FeatureColumn } from "../registry.ts";
@@ -24,8 +24,15 @@ const PARALLEL_MIN_ROWS = 200_000;
 /** Part 0 (this thread) gets this share of a worker's kernel load: it also builds and writes batches. */
 const MAIN_THREAD_SHARE = 0.8;
 
-export function defaultThreads(rows: number): number {
-  return rows >= PARALLEL_MIN_ROWS ? Math.min(2, availableParallelism()) : 1;
+/**
+ * Threads worth using now: 2 on a large input when a core is idle, else 1. A second thread only pays
+ * when it gets a core of its own; on a busy machine (1-minute load average above cores - 1) it
+ * mostly adds its start-up and a second JIT warm-up. The output is the same either way.
+ */
+export function defaultThreads(rows = PARALLEL_MIN_ROWS): number {
+  const cores = availableParallelism();
+  const idleCore = loadavg()[0] <= cores - 1;
+  return rows >= PARALLEL_MIN_ROWS && cores >= 2 && idleCore ? 2 : 1;
 }
 
 function sharedCopy(a: Float64Array): Float64Array {
@@ -189,7 +196,7 @@ export class FeatureWorkers {
 }
 
 /** Starts the workers a run on `threads` threads uses (threads - 1; none for 1). */
-export function prestartFeatureWorkers(threads = Math.min(2, availableParallelism())): FeatureWorkers {
+export function prestartFeatureWorkers(threads = defaultThreads()): FeatureWorkers {
   return new FeatureWorkers(Math.max(0, threads - 1));
 }
 
