@@ -52,17 +52,21 @@ export class LocalWorkerProcess {
     this.child.stdout?.on("data", (chunk: Buffer) => this.record(chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.record(chunk));
     this.exited = new Promise<ProcessExit>((resolveExit) => {
-      this.child.on("error", (e) => {
-        this.record(Buffer.from(`${e.message}\n`));
-      });
-      // 'exit', not 'close': a grandchild holding the pipes open must not delay death detection.
-      this.child.on("exit", (code, signal) => {
-        this.exit = { code, signal };
+      const finish = (exit: ProcessExit) => {
+        if (this.exit !== undefined) return;
+        this.exit = exit;
         if (this.partial !== "") this.pushLine(this.partial);
         this.partial = "";
-        onExit(this.exit);
-        resolveExit(this.exit);
+        onExit(exit);
+        resolveExit(exit);
+      };
+      this.child.on("error", (e) => {
+        this.record(Buffer.from(`${e.message}\n`));
+        // A process that could not be started (ENOENT, EACCES) emits no 'exit': it is over now.
+        if (this.pid <= 0) finish({ code: null, signal: null });
       });
+      // 'exit', not 'close': a grandchild holding the pipes open must not delay death detection.
+      this.child.on("exit", (code, signal) => finish({ code, signal }));
     });
   }
 
@@ -125,6 +129,10 @@ export class LocalWorkerProcess {
 /** "killed by SIGKILL" / "exited with code 3", plus the last output lines when there are any. */
 export function describeExit(exit: ProcessExit, lastLines: string[]): string {
   const how =
-    exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${exit.code ?? "unknown"}`;
+    exit.signal !== null
+      ? `killed by ${exit.signal}`
+      : exit.code !== null
+        ? `exited with code ${exit.code}`
+        : "could not be started (set MLF_PYTHON to a Python with mlf_workers installed)";
   return lastLines.length > 0 ? `${how}; last output:\n  ${lastLines.join("\n  ")}` : how;
 }

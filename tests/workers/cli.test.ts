@@ -7,12 +7,14 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/workers/python.ts";
 
-const mlf = (...args: string[]) =>
+const mlfWithEnv = (env: Record<string, string>, ...args: string[]) =>
   execa("node", [join(repoRoot, "bin/mlf.js"), "workers", ...args], {
     cwd: repoRoot,
     reject: false,
     timeout: 120_000,
+    env,
   });
+const mlf = (...args: string[]) => mlfWithEnv({}, ...args);
 
 describe("mlf workers", () => {
   it("info --json prints the worker's hello", async () => {
@@ -66,6 +68,14 @@ describe("mlf workers", () => {
       expect(out.oneRowP99Ms).toBeGreaterThanOrEqual(out.oneRowP50Ms);
     });
   }
+
+  it("a Python that cannot be started fails at once, naming the command and MLF_PYTHON", async () => {
+    const r = await mlfWithEnv({ MLF_PYTHON: "/nonexistent/python3" }, "info");
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      "error: worker w0 exited before saying hello: could not be started (set MLF_PYTHON to a Python with mlf_workers installed); last output:\n  spawn /nonexistent/python3 ENOENT",
+    );
+  });
 
   it("refuses bad arguments with one line and exit status 2", async () => {
     const r = await mlf("bench", "--transport", "udp");
