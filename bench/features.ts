@@ -3,7 +3,7 @@
  *   1. `mlf data synth --bars N --seed 1 --out DIR/synth.csv` (not timed)
  *   2. `/usr/bin/time -v mlf features --data DIR/synth.csv --out DIR/synth.arrow`: wall time, peak RSS
  *   3. the same on the 3.1M-bar NQ file from ../shared/data (skipped with --skip-nq or when absent)
- * Usage: node bin/run-ts.js bench/features.ts [--bars 1000000] [--dir DIR] [--skip-nq] [--runs 1]
+ * Usage: node bin/run-ts.js bench/features.ts [--bars 1000000] [--dir DIR] [--out-dir DIR] [--skip-nq] [--runs 1]
  * Prints one markdown table row per run, ready for docs/benchmarks.md.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     "skip-nq": { type: "boolean", default: false },
     runs: { type: "string", default: "1" },
     keep: { type: "boolean", default: false },
+    /** Where the Arrow file goes (default: beside the CSV). /dev/shm separates compute from disk. */
+    "out-dir": { type: "string" },
   },
 });
 
@@ -81,7 +83,7 @@ console.log(
 console.log("| input | rows | columns | wall s | user s | sys s | peak RSS MB | output MB |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const input of inputs) {
-  const out = join(dir, "features.arrow");
+  const out = join(values["out-dir"] ?? dir, "features.arrow");
   for (let k = 0; k < runs; k++) {
     const m = timed([MLF, "features", "--data", input.path, "--out", out]);
     console.log(row(input.label, m, out));
