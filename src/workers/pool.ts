@@ -348,7 +348,13 @@ export class WorkerPool {
 
   /** Submits a fit; resolves with the model's ONNX bytes, native predictions and metrics. */
   fit(request: FitRequest): Promise<FitOutcome> {
-    const { header, frames } = encodeFitRequest(request);
+    let encoded: ReturnType<typeof encodeFitRequest>;
+    try {
+      encoded = encodeFitRequest(request);
+    } catch (e) {
+      return Promise.reject(e); // bad input fails the promise, never the caller's stack
+    }
+    const { header, frames } = encoded;
     const predictRows = request.predict?.[0]?.[1].length ?? 0;
     return this.submit<FitOutcome>({
       label: request.modelId,
@@ -611,15 +617,20 @@ export class WorkerPool {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.heartbeatTimer);
-    const closedError = new WorkerError(
-      "WORKER_FAILED",
-      "the worker pool was closed before the job finished",
-    );
-    for (const job of this.queue.splice(0)) this.settle(job, closedError);
+    const closedError = (job: Job) =>
+      new WorkerError(
+        "WORKER_FAILED",
+        `model "${job.label}": the worker pool was closed before the job finished`,
+        {
+          model: job.label,
+          jobId: job.id,
+        },
+      );
+    for (const job of this.queue.splice(0)) this.settle(job, closedError(job));
     const stops: Array<Promise<unknown>> = [];
     for (const slot of this.slots.values()) {
       clearTimeout(slot.timer);
-      if (slot.job !== undefined) this.settle(slot.job, closedError);
+      if (slot.job !== undefined) this.settle(slot.job, closedError(slot.job));
       if (slot.state !== "dead") this.sendTo(slot.id, { type: "shutdown", reason: "pool closing" });
       slot.state = "dead";
       if (slot.process !== undefined) stops.push(slot.process.stop(this.cfg.stopGraceMs));

@@ -124,6 +124,30 @@ describe("worker pool", () => {
     expect(ok.attempts).toBe(1);
   });
 
+  it("closing the pool rejects running and queued jobs, and ragged input is a rejected promise", async () => {
+    const { pool } = await startPool();
+    const ragged = debugFit(
+      { mode: "ok" },
+      {
+        predict: [
+          ["f0", new Float32Array(2)],
+          ["f1", new Float32Array(3)],
+        ],
+      },
+    );
+    const bad = await rejection(pool.fit(ragged));
+    expect(bad.message).toBe('Arrow frame column "f1" has 3 rows but the first column has 2');
+    const running = rejection(pool.fit(debugFit({ mode: "sleep", seconds: 30 })));
+    const queued = rejection(pool.fit(debugFit({ mode: "ok" })));
+    await new Promise((r) => setTimeout(r, 300));
+    await pool.close();
+    for (const e of await Promise.all([running, queued])) {
+      expect(e.message).toBe('model "debug": the worker pool was closed before the job finished');
+      expect(e.detail.model).toBe("debug");
+    }
+    expect((await rejection(pool.fit(debugFit({ mode: "ok" })))).message).toBe("the worker pool is closed");
+  });
+
   it("runs one job per worker at a time and queues the rest", async () => {
     const { pool, events } = await startPool({ workers: 2 });
     let running = 0;
