@@ -89,6 +89,22 @@ export class BlockEngine {
   ): Promise<BlockEngine> {
     const threads = Math.max(1, Math.floor(opts.threads));
     const pool = opts.prestarted?.take(threads - 1) ?? [];
+    try {
+      return await BlockEngine.build(bars, selection, opts, threads, pool);
+    } catch (e) {
+      // Nothing may keep running (and keep the process alive) after a failed start.
+      await Promise.all(pool.map((w) => w.then((x) => x.terminate()).catch(() => undefined)));
+      throw e;
+    }
+  }
+
+  private static async build(
+    bars: Bars,
+    selection: ColumnSelection,
+    opts: { block: number; setCount: number },
+    threads: number,
+    pool: Promise<Worker>[],
+  ): Promise<BlockEngine> {
     // The main thread also builds and writes the batches: give it a smaller share of the kernels.
     const weights = Array.from({ length: threads }, (_, p) => (p === 0 ? MAIN_THREAD_SHARE : 1));
     const partition = { index: 0, count: threads, weights };
