@@ -10,15 +10,11 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load.ts";
 import type { ExperimentConfig } from "../../config/schema.ts";
 import { UsageError } from "../../core/errors.ts";
-import type { Bars } from "../../data/bars.ts";
-import { fingerprintBars } from "../../data/fingerprint.ts";
-import { loadBars } from "../../data/ingest/index.ts";
-import { generateSynthBars } from "../../data/synth/index.ts";
 import { prestartFeatureWorkers } from "../../features/engine/block-engine.ts";
-import type { FeatureFileMeta } from "../../features/engine/feature-file-metadata.ts";
 import { writeFeatureFile } from "../../features/engine/write-feature-file.ts";
 import { type FeatureColumn, listFeatureColumns } from "../../features/registry.ts";
 import { tripleBarrierLabels } from "../../labels/triple-barrier.ts";
+import { loadInput } from "../../pipeline/load-input.ts";
 
 interface RawOptions {
   data?: string;
@@ -41,18 +37,6 @@ export function formatColumnTable(columns: readonly FeatureColumn[]): string {
   const widths = head.slice(0, 4).map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const line = (r: string[]) => r.map((cell, k) => (k < 4 ? cell.padEnd(widths[k]) : cell)).join("  ");
   return `${[line(head), ...rows.map(line)].join("\n")}\n${columns.length} feature columns\n`;
-}
-
-async function loadInput(dataPath: string | undefined, config: ExperimentConfig) {
-  const path = dataPath ?? config.data.path;
-  if (path !== undefined) return loadBars(path);
-  const bars: Bars = generateSynthBars({
-    bars: config.data.synth_bars,
-    seed: config.data.synth_seed,
-    tickSize: config.data.tick_size,
-  });
-  const meta: FeatureFileMeta = { fingerprint: fingerprintBars(bars), hasVolume: true, warnings: [] };
-  return { bars, meta };
 }
 
 export function registerFeatures(program: Command): void {
