@@ -156,9 +156,9 @@ export function formatBenchResult(r: BenchResult, transport: string): string {
   const f = (x: number, d = 0) => x.toFixed(d);
   return [
     `${r.rows} x ${r.cols} float32 (${f(r.bytes / MB, 1)} MB) over ${transport}${r.decode ? ", worker decodes + re-encodes" : ""}`,
-    `  to worker:    ${f(r.toWorkerMBps)} MB/s   (Arrow encode ${f(r.encodeMs, 2)} ms + half of echo ${f(r.wireRoundTripMs, 2)} ms)`,
+    `  to worker:    ${f(r.toWorkerMBps)} MB/s   (Arrow encode ${f(r.encodeMs, 2)} ms + half of the ${f(r.wireRoundTripMs, 2)} ms echo round trip)`,
     `                (encode into a fresh buffer instead: ${f(r.encodeFreshMs, 2)} ms)`,
-    `  from worker:  ${f(r.fromWorkerMBps)} MB/s   (half of echo + Arrow decode ${f(r.decodeMs, 2)} ms)`,
+    `  from worker:  ${f(r.fromWorkerMBps)} MB/s   (half of the echo round trip + Arrow decode ${f(r.decodeMs, 2)} ms)`,
     `  round trip:   ${f(r.roundTripMBps)} MB/s of payload moved`,
     `  memcpy:       ${f(r.memcpyMBps)} MB/s   (same bytes, in process, same run)`,
     `  1-row echo:   p50 ${f(r.oneRowP50Ms, 3)} ms, p99 ${f(r.oneRowP99Ms, 3)} ms over ${r.oneRowCount} round trips`,
