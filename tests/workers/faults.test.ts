@@ -126,6 +126,18 @@ describe("worker faults", () => {
     await expectAllGone([victim]);
   });
 
+  it("a stalled event loop on the pool's side is not blamed on the workers", async () => {
+    const { pool, events } = await startPool({ heartbeatMs: 200 });
+    const until = Date.now() + 1500; // 7 heartbeats without reading the socket
+    while (Date.now() < until) {
+      // busy: timers and socket reads are all held up, as in a long synchronous computation
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    expect(events.filter((e) => e.kind === "worker-dead")).toEqual([]);
+    const out = await pool.fit(debugFit({ mode: "ok" }));
+    expect(out.workerId).toBe("w0");
+  });
+
   it("a peer speaking protocol 2 is refused at hello with both versions named, then told to shut down", async () => {
     const script = join(import.meta.dirname, "fixtures", "scripted_peer.py");
     const e = await WorkerPool.start({
