@@ -126,6 +126,32 @@ describe("remote workers", () => {
     expect(await peer.exited).toEqual({ code: 0, signal: null });
   });
 
+  it("jobs that require cuda go to the cuda worker only, cpu jobs to the cpu worker", async () => {
+    const port = await freePort();
+    const endpoint = `tcp://127.0.0.1:${port}`;
+    const script = join(import.meta.dirname, "fixtures", "scripted_peer.py");
+    const poolStarting = WorkerPool.start({ remote: { port, expectWorkers: 2 }, startTimeoutMs: 30_000 });
+    const base = defaultWorkerCommand();
+    startElsewhere(base.file, [...base.args(endpoint, "cpu-1"), "--cpu"], { ...base.env, ...DEBUG_ENV });
+    startElsewhere(resolvePython(), [script, endpoint, "gpu-1", "1", "-", "cuda"]);
+    const pool = await poolStarting;
+    try {
+      const devices = Object.fromEntries(pool.workers().map((h) => [h.worker_id, h.device.kind]));
+      expect(devices).toEqual({ "cpu-1": "cpu", "gpu-1": "cuda" });
+      const jobs = await Promise.all([
+        pool.fit(debugFit({ mode: "sleep", seconds: 0.3 }, { device: "cuda" })),
+        pool.fit(debugFit({ mode: "sleep", seconds: 0.3 }, { device: "cpu" })),
+        pool.fit(debugFit({ mode: "ok" }, { device: "cuda" })),
+        pool.fit(debugFit({ mode: "ok" }, { device: "cpu" })),
+      ]);
+      expect(jobs.map((j) => j.workerId)).toEqual(["gpu-1", "cpu-1", "gpu-1", "cpu-1"]);
+      expect(jobs[0]!.metrics).toEqual({ scripted: 1 });
+      expect(Array.from(jobs[0]!.predictions.columns.get("p_up")!)).toEqual([0.5, 0.5, 0.5]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("binding a non-loopback interface needs an explicit opt-in", async () => {
     const attempt = WorkerPool.start({ remote: { host: "0.0.0.0", port: 5999, expectWorkers: 1 } });
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
