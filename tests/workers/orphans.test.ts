@@ -4,12 +4,14 @@
  * Workers run with --no-parent-watch in most cases so that the pool's own exit guard is what is tested,
  * not the worker's parent-death watch. The socket directory must be gone too.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/workers/python.ts";
-import { expectAllGone } from "./helpers.ts";
+import { WorkerPool } from "../../src/workers/pool.ts";
+import { defaultWorkerCommand, repoRoot } from "../../src/workers/python.ts";
+import { expectAllGone, isAlive } from "./helpers.ts";
 
 const child = join(import.meta.dirname, "fixtures", "pool-child.ts");
 
@@ -68,5 +70,30 @@ describe("no orphan workers after the owning process ends", () => {
     const { info, result } = await runChild("wait", "parent-watch", "SIGKILL");
     expect(result.signal).toBe("SIGKILL");
     await expectAllGone(info.pids, 10_000);
+  });
+
+  it("a worker's own child processes go with its process group when the pool closes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlf-grandchild-"));
+    const pidFile = join(dir, "grandchild.pid");
+    const base = defaultWorkerCommand();
+    // The worker starts a long sleep in the background first, as a data loader subprocess would.
+    const pool = await WorkerPool.start({
+      command: {
+        file: "sh",
+        args: (endpoint, id) => [
+          "-c",
+          `sleep 300 & echo $! > ${pidFile}; exec "$0" "$@"`,
+          base.file,
+          ...base.args(endpoint, id),
+        ],
+        env: base.env ?? {},
+      },
+    });
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    const worker = pool.localPids();
+    expect(isAlive(grandchild)).toBe(true);
+    await pool.close();
+    await expectAllGone([...worker, grandchild]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
