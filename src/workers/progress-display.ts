@@ -95,6 +95,7 @@ export function createProgressDisplay(stream: NodeJS.WriteStream = process.stder
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
+  let stopped = false;
   return {
     onEvent: (event) => {
       if (event.kind !== "progress") {
@@ -118,6 +119,10 @@ export function createProgressDisplay(stream: NodeJS.WriteStream = process.stder
       if (bar === undefined) bars.set(key, multibar.create(100, value, payload));
       else bar.update(value, payload);
     },
-    stop: () => multibar.stop(),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      multibar.stop();
+    },
   };
 }

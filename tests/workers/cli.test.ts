@@ -69,6 +69,18 @@ describe("mlf workers", () => {
     });
   }
 
+  it("check fits logistic on a worker, verifies ONNX parity, and logs progress as JSON lines", async () => {
+    const r = await mlf("check", "--rows", "2000", "--json");
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ model: "logistic", worker: "w0", rows: 2000, tolerance: 1e-6 });
+    expect(out.maxAbsDiff).toBeLessThanOrEqual(1e-6);
+    const events = r.stderr.split("\n").map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ event: "worker_ready", worker: "w0" });
+    const stages = events.filter((e) => e.event === "progress").map((e) => e.stage);
+    expect(stages).toEqual(expect.arrayContaining(["load", "fit", "export", "predict"]));
+  });
+
   it("a Python that cannot be started fails at once, naming the command and MLF_PYTHON", async () => {
     const r = await mlfWithEnv({ MLF_PYTHON: "/nonexistent/python3" }, "info");
     expect(r.exitCode).toBe(2);

@@ -3,12 +3,16 @@
  * `mlf workers bench [--rows N] [--cols C] [--transport ipc|tcp] [--decode] [--json]`: moves an N x C
  * float32 Arrow table to a worker and back, times 1-row round trips, and measures a plain memcpy of
  * the same bytes in the same run (src/workers/bench.ts explains how each direction is timed).
+ * `mlf workers check [--rows N] [--json]`: fits logistic regression on a worker and checks its ONNX
+ * graph in onnxruntime-node against the native predictions (progress on stderr while it runs).
  */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.ts";
 import { formatBenchResult, runTransferBench } from "../../workers/bench.ts";
 import { WorkerPool } from "../../workers/pool.ts";
+import { createProgressDisplay } from "../../workers/progress-display.ts";
 import type { Hello } from "../../workers/protocol/messages.ts";
+import { runSelfCheck } from "../../workers/self-check.ts";
 
 interface BenchRaw {
   rows?: string;
@@ -108,6 +112,26 @@ export function registerWorkers(program: Command): void {
           : formatBenchResult(result, `${args.transport} (${pool.endpoint})`);
         process.stdout.write(`${out}\n`);
       } finally {
+        await pool.close();
+      }
+    });
+
+  workers
+    .command("check")
+    .description("fit logistic regression on a worker and check its ONNX graph against native predictions")
+    .option("--rows <n>", "rows of the synthetic feature matrix (default 5000)")
+    .option("--json", "print the result as JSON")
+    .action(async (raw: { rows?: string; json?: boolean }) => {
+      const rows = wholeNumber("--rows", raw.rows, 5000, 50, 10_000_000);
+      const display = createProgressDisplay();
+      const pool = await WorkerPool.start({ workers: 1, onEvent: (e) => display.onEvent(e) });
+      try {
+        const r = await runSelfCheck(pool, { rows, seed: 1 });
+        display.stop();
+        const text = `logistic on ${r.rows} rows fitted by ${r.worker} in ${r.fitSeconds.toFixed(3)} s; ONNX parity: max |dp| = ${r.maxAbsDiff.toExponential(2)} (<= ${r.tolerance})`;
+        process.stdout.write(`${raw.json === true ? JSON.stringify(r, null, 2) : text}\n`);
+      } finally {
+        display.stop();
         await pool.close();
       }
     });
