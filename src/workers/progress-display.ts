@@ -89,7 +89,7 @@ export function createProgressDisplay(stream: NodeJS.WriteStream = process.stder
     {
       stream,
       clearOnComplete: false,
-      hideCursor: true,
+      hideCursor: false, // a Ctrl-C must not leave the terminal without a cursor
       format: " {model} [{bar}] {percentage}% | {stage} {epochs} {losses} | eta {eta_s}",
     },
     cliProgress.Presets.shades_classic,
@@ -114,10 +114,12 @@ export function createProgressDisplay(stream: NodeJS.WriteStream = process.stder
         losses: lossText(p),
         eta_s: p.eta_s !== undefined ? `${p.eta_s.toFixed(0)}s` : "?",
       };
-      const value = Math.round(100 * (fractionOf(p) ?? 0));
+      const fraction = fractionOf(p);
       const bar = bars.get(key);
-      if (bar === undefined) bars.set(key, multibar.create(100, value, payload));
-      else bar.update(value, payload);
+      if (bar === undefined) bars.set(key, multibar.create(100, Math.round(100 * (fraction ?? 0)), payload));
+      else if (fraction === undefined)
+        bar.update(payload); // a stage without a fraction keeps the bar where it was
+      else bar.update(Math.round(100 * fraction), payload);
     },
     stop: () => {
       if (stopped) return;

@@ -73,6 +73,17 @@ describe("progress display", () => {
     ]);
   });
 
+  it("a stage without a fraction keeps the bar where the previous event left it", () => {
+    const { stream, text } = fakeStream(true);
+    const display = createProgressDisplay(stream);
+    display.onEvent(progress({ fraction: 1 }));
+    display.onEvent(progress({ stage: "export" }));
+    display.stop();
+    const last = text().split("logistic").at(-1)!;
+    expect(last).toContain("100%");
+    expect(last).toContain("export");
+  });
+
   it("draws a bar with the model, stage, epochs and losses on a terminal", () => {
     const { stream, text } = fakeStream(true);
     const display = createProgressDisplay(stream);
