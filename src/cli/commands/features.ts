@@ -87,11 +87,15 @@ export function registerFeatures(program: Command): void {
     });
 }
 
-/** Near PARALLEL_MIN_ROWS (200k bars, ~11 MB of CSV, ~3.5 MB gzipped), guessed from the size before reading. */
+/**
+ * Near the parallel threshold (2M bars: ~110 MB of CSV, ~24 MB gzipped), guessed from the file size
+ * before reading it.
+ */
 function looksLarge(path: string | undefined, config: ExperimentConfig): boolean {
-  if (path === undefined) return config.data.synth_bars >= 200_000;
+  if (path === undefined) return config.data.synth_bars >= 2_000_000;
+  const compressed = /\.(gz|parquet|pq)$/i.test(path);
   try {
-    return statSync(path).size >= (path.toLowerCase().endsWith(".gz") ? 3 : 8) * 2 ** 20;
+    return statSync(path).size >= (compressed ? 20 : 100) * 2 ** 20;
   } catch {
     return false;
   }

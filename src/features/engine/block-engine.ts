@@ -19,8 +19,12 @@ import {
 } from "./block-engine-protocol.ts";
 import { FeatureEngine } from "./feature-engine.ts";
 
-/** Below this many rows a worker's start-up (loader, imports: ~0.3 s) costs more than it saves. */
-const PARALLEL_MIN_ROWS = 200_000;
+/**
+ * Below this many rows one thread is faster. Measured on the 2-vCPU VM (docs/benchmarks.md): at 1M
+ * rows two threads lose (worker start-up and a second JIT warm-up outweigh a ~25% faster steady
+ * state); at 3.1M rows they win ~10%.
+ */
+const PARALLEL_MIN_ROWS = 2_000_000;
 /** Part 0 (this thread) gets this share of a worker's kernel load: it also builds and writes batches. */
 const MAIN_THREAD_SHARE = 0.8;
 
