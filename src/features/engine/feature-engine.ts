@@ -249,7 +249,7 @@ export class FeatureEngine {
       if (sink) {
         if (sink.outIndex >= 0) {
           const dst = out[sink.outIndex];
-          if (!s.resampler) dst.set(ext.subarray(1, n + 1));
+          if (!s.resampler) copyShifted32(dst, ext, n);
           else fillRuns32(dst, ext, s.runStart, s.runSlot, s.runs);
         }
         if (sink.feedsDerived) {
@@ -292,4 +292,9 @@ function fillRuns64(dst: Float64Array, ext: Float64Array, start: Int32Array, slo
     const end = start[k + 1];
     for (let r = start[k]; r < end; r++) dst[r] = v;
   }
+}
+
+/** dst[r] = ext[r + 1]: a 1m column's new values, rounded to float32. */
+function copyShifted32(dst: Float32Array, ext: Float64Array, n: number) {
+  for (let r = 0; r < n; r++) dst[r] = ext[r + 1];
 }
