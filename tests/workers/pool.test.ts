@@ -148,6 +148,15 @@ describe("worker pool", () => {
     expect((await rejection(pool.fit(debugFit({ mode: "ok" })))).message).toBe("the worker pool is closed");
   });
 
+  it("an idle pool keeps its workers alive with its own heartbeats (a worker leaves a silent pool after 3 s)", async () => {
+    const { pool, events } = await startPool({ heartbeatMs: 200 });
+    const pid = pool.localPids()[0]!;
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(isAlive(pid)).toBe(true);
+    expect(events.filter((e) => e.kind === "worker-dead")).toEqual([]);
+    expect((await pool.fit(debugFit({ mode: "ok" }))).workerId).toBe("w0");
+  });
+
   it("runs one job per worker at a time and queues the rest", async () => {
     const { pool, events } = await startPool({ workers: 2 });
     let running = 0;
