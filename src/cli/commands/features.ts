@@ -71,13 +71,16 @@ export function registerFeatures(program: Command): void {
       try {
         const { bars, meta } = await loadInput(raw.data, config);
         const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+        const out = raw.out;
         const { rows, columns } = await writeFeatureFile({
           bars,
           meta,
           config,
-          outPath: raw.out,
+          outPath: out,
           labels,
           workers,
+        }).catch((e: unknown) => {
+          throw fileSystemError(e, out) ?? e;
         });
         for (const w of meta.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`wrote ${rows} rows x ${columns} columns to ${raw.out}\n`);
@@ -99,6 +102,14 @@ function looksLarge(path: string | undefined, config: ExperimentConfig): boolean
   } catch {
     return false;
   }
+}
+
+/** An operating-system refusal to write the output (permissions, missing or full disk): the user's to fix. */
+function fileSystemError(e: unknown, out: string): UsageError | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^E(ACCES|PERM|NOENT|NOTDIR|ROFS|NOSPC|ISDIR|EXIST)$/.test(code))
+    return undefined;
+  return new UsageError(`cannot write ${out} (${code}): choose a writable --out path`);
 }
 
 function withoutUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -73,5 +73,13 @@ describe("mlf features", () => {
     expect(r.stderr.split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^error: .*row 3/);
     expect(existsSync(out)).toBe(false);
+    // An output path the system refuses is the user's to fix: one line, no stack.
+    const csv = join(dir, "ok.csv");
+    expect((await mlf("data", "synth", "--bars", "1200", "--seed", "2", "--out", csv)).exitCode).toBe(0);
+    const intoFile = await mlf("features", "--data", csv, "--out", join(csv, "x.arrow"));
+    expect(intoFile.exitCode).toBe(2);
+    expect(intoFile.stderr).toMatch(
+      /^error: cannot write .*x\.arrow \(E[A-Z]+\): choose a writable --out path$/,
+    );
   });
 });
