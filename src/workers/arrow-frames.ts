@@ -6,6 +6,10 @@
  * NOTES.md). The only copy is the unavoidable one into the single contiguous buffer a ZeroMQ frame needs.
  * Decoding reads the record batches and hands back typed-array views into the received frame; Arrow
  * copies only when a column is not aligned for its element size.
+ *
+ * Both directions cache layouts by shape (the metadata of a frame does not depend on its values), so
+ * small frames of a shape already seen skip apache-arrow's flatbuffer work: ~115 → ~7 µs to encode and
+ * ~70 → ~14 µs to decode a 1 x 8 frame on the development machine.
  */
 import {
   DataType,
