@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.ts";
-import { type DatasetMeta, loadBars } from "../../data/ingest/index.ts";
+import type { DatasetMeta } from "../../data/ingest/index.ts";
 
 /** The `data` group is shared with other data commands; whoever registers first creates it. */
 function dataGroup(program: Command): Command {
@@ -68,6 +68,7 @@ export function registerDataValidate(program: Command): void {
     .addHelpText("after", INPUT_RULES)
     .action(async (options: { data?: string; json?: boolean }) => {
       if (!options.data) throw new UsageError("--data FILE is required");
+      const { loadBars } = await import("../../data/ingest/index.ts");
       const { meta } = await loadBars(options.data);
       process.stdout.write(options.json ? `${JSON.stringify(meta, null, 2)}\n` : formatSummary(meta));
     });

@@ -10,11 +10,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load.ts";
 import type { ExperimentConfig } from "../../config/schema.ts";
 import { UsageError } from "../../core/errors.ts";
-import { prestartFeatureWorkers } from "../../features/engine/block-engine.ts";
-import { writeFeatureFile } from "../../features/engine/write-feature-file.ts";
-import { type FeatureColumn, listFeatureColumns } from "../../features/registry.ts";
-import { tripleBarrierLabels } from "../../labels/triple-barrier.ts";
-import { loadInput } from "../../pipeline/load-input.ts";
+import type { FeatureColumn } from "../../features/registry.ts";
 
 interface RawOptions {
   data?: string;
@@ -54,6 +50,8 @@ export function registerFeatures(program: Command): void {
     .action(async (raw: RawOptions) => {
       const config = loadConfig(raw.config);
       const selection = { families: config.features.families, exclude: config.features.exclude };
+      // Heavy modules (the registry, DuckDB, apache-arrow) load only when this command runs.
+      const { listFeatureColumns } = await import("../../features/registry.ts");
       if (raw.list) {
         const columns = listFeatureColumns({ hasVolume: true, ...withoutUndefined(selection) });
         process.stdout.write(raw.json ? `${JSON.stringify(columns, null, 2)}\n` : formatColumnTable(columns));
@@ -65,6 +63,13 @@ export function registerFeatures(program: Command): void {
       }
       // Feature workers load their modules while the data is read (see block-engine.ts), when the
       // input looks large enough to be computed on several threads.
+      const [{ prestartFeatureWorkers }, { writeFeatureFile }, { tripleBarrierLabels }, { loadInput }] =
+        await Promise.all([
+          import("../../features/engine/block-engine.ts"),
+          import("../../features/engine/write-feature-file.ts"),
+          import("../../labels/triple-barrier.ts"),
+          import("../../pipeline/load-input.ts"),
+        ]);
       const workers = prestartFeatureWorkers(
         looksLarge(raw.data ?? config.data.path, config) ? undefined : 1,
       );

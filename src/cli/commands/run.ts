@@ -4,7 +4,6 @@
  */
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.ts";
-import { runExperiment } from "../../pipeline/run-experiment.ts";
 
 interface RawOptions {
   config?: string;
@@ -21,6 +20,7 @@ export function registerRun(program: Command): void {
     .option("--json", "print the run summary as JSON")
     .action(async (raw: RawOptions) => {
       const config = loadConfig(raw.config);
+      const { runExperiment } = await import("../../pipeline/run-experiment.ts");
       const started = performance.now();
       const summary = await runExperiment(config, {
         ...(raw.data !== undefined ? { dataPath: raw.data } : {}),
