@@ -3,7 +3,7 @@
  * back over ipc:// and tcp loopback, 1-row round trips (p50/p99), and an in-process memcpy of the same
  * bytes measured in the same run. Targets: >= 1 GB/s each way on ipc://, 1-row p99 <= 1 ms.
  * Usage:
- *   node bin/run-ts.js bench/workers.ts [--rows N] [--cols C] [--repeats R] [--round-trips K] [--decode] [--json]
+ *   node bin/run-ts.js bench/workers.ts [--rows N] [--cols C] [--repeats R] [--round-trips K] [--warmup W] [--decode] [--json]
  * How each direction is timed: src/workers/bench.ts. Results go in docs/benchmarks.md ("Workers").
  */
 import { cpus, loadavg } from "node:os";
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     cols: { type: "string", default: "8" },
     repeats: { type: "string", default: "7" },
     "round-trips": { type: "string", default: "2000" },
+    warmup: { type: "string", default: "10000" },
     decode: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
@@ -27,6 +28,7 @@ const options = {
   cols: Number(values.cols),
   repeats: Number(values.repeats),
   roundTrips: Number(values["round-trips"]),
+  warmupRoundTrips: Number(values.warmup),
   decode: values.decode === true,
 };
 

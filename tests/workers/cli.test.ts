@@ -47,6 +47,8 @@ describe("mlf workers", () => {
         "2",
         "--round-trips",
         "20",
+        "--warmup",
+        "30",
         "--transport",
         transport,
         "--json",
@@ -59,6 +61,7 @@ describe("mlf workers", () => {
         cols: 3,
         bytes: 240000,
         oneRowCount: 20,
+        oneRowWarmup: 30,
         decode: false,
       });
       expect(out.endpoint).toMatch(transport === "ipc" ? /^ipc:\/\// : /^tcp:\/\/127\.0\.0\.1:\d+$/);

@@ -20,6 +20,7 @@ interface BenchRaw {
   transport?: string;
   repeats?: string;
   roundTrips?: string;
+  warmup?: string;
   decode?: boolean;
   json?: boolean;
 }
@@ -57,6 +58,7 @@ export function parseBenchArgs(raw: BenchRaw) {
     cols,
     repeats: wholeNumber("--repeats", raw.repeats, 5, 1, 1000),
     roundTrips: wholeNumber("--round-trips", raw.roundTrips, 1000, 10, 1_000_000),
+    warmupRoundTrips: wholeNumber("--warmup", raw.warmup, 5000, 0, 1_000_000),
     decode: raw.decode === true,
     json: raw.json === true,
   };
@@ -100,6 +102,7 @@ export function registerWorkers(program: Command): void {
     .option("--transport <kind>", "ipc (default) or tcp on 127.0.0.1")
     .option("--repeats <n>", "timed repetitions of the big transfer (default 5)")
     .option("--round-trips <n>", "timed 1-row round trips (default 1000)")
+    .option("--warmup <n>", "untimed 1-row round trips before timing, for the JIT (default 5000)")
     .option("--decode", "the worker decodes the Arrow frame to numpy and re-encodes it")
     .option("--json", "print the result as JSON")
     .action(async (raw: BenchRaw) => {
