@@ -3,6 +3,7 @@
  * Every key has a documented default so an empty file is a valid config.
  */
 import { z } from "zod";
+import { WorkersConfig } from "../workers/config.ts";
 
 export const DataConfig = z
   .strictObject({
@@ -74,6 +75,17 @@ export const SplitsConfig = z
     message: "train + val + test must sum to 1",
   });
 
+/**
+ * The model the main job fits on the feature matrix (train rows, train-fitted scaler, NaN → 0 after
+ * scaling). Absent: the job stops after the dataset artifacts.
+ */
+export const ModelConfig = z.strictObject({
+  /** A fitter id the Python workers advertise in their hello (`mlf workers info`). */
+  id: z.string().min(1).default("logistic"),
+  /** Passed to the fitter, which validates them against its own declared constraints. */
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
 export const ExperimentConfig = z.strictObject({
   name: z.string().min(1).default("default"),
   seed: z.number().int().min(0).default(42),
@@ -82,6 +94,8 @@ export const ExperimentConfig = z.strictObject({
   features: FeaturesConfig,
   labels: LabelsConfig,
   splits: SplitsConfig,
+  model: ModelConfig.optional(),
+  workers: WorkersConfig.prefault({}),
 });
 
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
@@ -89,3 +103,4 @@ export type LabelsConfig = z.infer<typeof LabelsConfig>;
 export type SplitsConfig = z.infer<typeof SplitsConfig>;
 export type FeaturesConfig = z.infer<typeof FeaturesConfig>;
 export type DataConfig = z.infer<typeof DataConfig>;
+export type ModelConfig = z.infer<typeof ModelConfig>;

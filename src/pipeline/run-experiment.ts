@@ -1,7 +1,9 @@
 /**
  * The main job: one config in, one run directory out. Bars (file or synthetic) → validation →
  * features and triple-barrier targets (features.arrow) → chronological split with purge and embargo
- * (splits.json) → scaler fitted on train rows only (scaler.json) → manifest.json with fingerprints
+ * (splits.json) → scaler fitted on train rows only (scaler.json) → optionally a model fitted on a
+ * Python worker, kept only if its ONNX graph matches the worker in onnxruntime-node (model.onnx,
+ * model.json) → manifest.json with fingerprints
  * and a SHA-256 per file. The directory is built beside its final place and renamed into it, so a
  * failed run leaves nothing half-written; nothing time- or machine-dependent is recorded, so the same
  * data + config + seed give byte-identical artifacts.
@@ -19,6 +21,7 @@ import { fitScaler } from "../scalers/fit-scaler.ts";
 import { saveScaler } from "../scalers/scaler-params.ts";
 import { chronologicalSplit, type SplitResult } from "../splits/chronological.ts";
 import { readFeatureFrame } from "../views/feature-frame.ts";
+import { fitModel } from "./fit-model.ts";
 import { type InputMeta, loadInput } from "./load-input.ts";
 
 export interface RunSummary {
@@ -28,6 +31,7 @@ export interface RunSummary {
   split: { train: number; val: number; test: number; purged: number; embargoed: number; unlabeled: number };
   labelBalance: { down: number; flat: number; up: number };
   meta: InputMeta;
+  model?: { id: string; metrics: Record<string, number>; onnxMaxAbsDiff: number; fitSeconds: number };
 }
 
 export type StageReporter = (stage: string, detail?: string) => void;
@@ -75,7 +79,7 @@ export async function runExperiment(
 
     report("features", `${bars.length} bars`);
     const featurePath = join(stage, "features.arrow");
-    const written = await writeFeatureFile({
+    await writeFeatureFile({
       bars,
       meta: { fingerprint: meta.fingerprint, hasVolume: meta.hasVolume, warnings: meta.warnings },
       config,
@@ -91,6 +95,20 @@ export async function runExperiment(
     const frame = readFeatureFrame(featurePath);
     const scaler = fitScaler("standard", frame.featureNames, frame.features, split.train);
     saveScaler(join(stage, "scaler.json"), scaler);
+
+    let model: RunSummary["model"];
+    if (config.model !== undefined) {
+      report("fit", `${config.model.id} on ${split.train.length} train rows (Python worker)`);
+      const fitted = await fitModel(config.model, config, frame, scaler, split, report);
+      writeFileAtomicSync(join(stage, "model.onnx"), fitted.onnx);
+      writeFileAtomicSync(join(stage, "model.json"), `${JSON.stringify(fitted.card, null, 2)}\n`);
+      model = {
+        id: fitted.modelId,
+        metrics: fitted.card.metrics,
+        onnxMaxAbsDiff: fitted.card.onnx_parity.max_abs_diff,
+        fitSeconds: fitted.fitSeconds,
+      };
+    }
 
     const balance = { down: 0, flat: 0, up: 0 };
     for (const r of split.train) {
@@ -113,7 +131,7 @@ export async function runExperiment(
       data: { ...meta, source: meta.format === "synthetic" ? meta.source : resolve(meta.source) },
       config: JSON.parse(canonicalJson(config)),
       rows: bars.length,
-      feature_columns: written.columns,
+      feature_columns: frame.featureNames.length,
       split: { train: split.train.length, val: split.val.length, test: split.test.length, ...split.dropped },
       train_label_balance: balance,
       files,
@@ -136,7 +154,7 @@ export async function runExperiment(
     return {
       runDir,
       rows: bars.length,
-      featureColumns: written.columns,
+      featureColumns: frame.featureNames.length,
       split: {
         train: split.train.length,
         val: split.val.length,
@@ -145,6 +163,7 @@ export async function runExperiment(
       },
       labelBalance: balance,
       meta,
+      ...(model !== undefined ? { model } : {}),
     };
   } catch (e) {
     rmSync(stage, { recursive: true, force: true });

@@ -39,7 +39,7 @@ function readRun(dir: string): Record<string, Buffer> {
 describe("mlf run", () => {
   it("writes features, splits, a train-only scaler and a manifest, byte-identical across runs", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mlf-run-"));
-    const a = writeConfig(dir, "a");
+    const a = writeConfig(dir, "a", "model:\n  id: logistic\n  params: {C: 0.5}");
     const first = await execa("node", [MLF, "run", "--config", a, "--json"], { cwd: REPO_ROOT });
     const summary = JSON.parse(first.stdout);
     expect(summary.rows).toBe(12000);
@@ -47,10 +47,23 @@ describe("mlf run", () => {
     expect(summary.split.train).toBeGreaterThan(summary.split.val);
     expect(summary.split.embargoed).toBe(240);
     const runA = readRun(join(dir, "out", "a"));
-    expect(Object.keys(runA)).toEqual(["features.arrow", "manifest.json", "scaler.json", "splits.json"]);
+    expect(Object.keys(runA)).toEqual([
+      "features.arrow",
+      "manifest.json",
+      "model.json",
+      "model.onnx",
+      "scaler.json",
+      "splits.json",
+    ]);
+    const card = JSON.parse(runA["model.json"].toString());
+    expect(card.model_id).toBe("logistic");
+    expect(card.onnx_parity.max_abs_diff).toBeLessThanOrEqual(1e-6);
+    expect(card.input.features).toHaveLength(summary.featureColumns);
+    expect(summary.model.metrics.valid_rows).toBe(summary.split.val);
     const manifest = JSON.parse(runA["manifest.json"].toString());
     expect(manifest.data.format).toBe("synthetic");
     expect(manifest.files["features.arrow"].bytes).toBe(runA["features.arrow"].byteLength);
+    expect(manifest.files["model.onnx"].bytes).toBe(runA["model.onnx"].byteLength);
 
     await execa("node", [MLF, "run", "--config", a, "--json"], { cwd: REPO_ROOT });
     const again = readRun(join(dir, "out", "a"));

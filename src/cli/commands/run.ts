@@ -40,6 +40,13 @@ export function registerRun(program: Command): void {
           `data            ${summary.meta.source} (${summary.rows} bars, ${gaps.count} gaps, fingerprint ${summary.meta.fingerprint.slice(0, 16)}…)`,
           `features        ${summary.featureColumns} columns + targets`,
           `split           train ${s.train} / val ${s.val} / test ${s.test} (purged ${s.purged}, embargoed ${s.embargoed}, unlabeled ${s.unlabeled})`,
+          ...(summary.model
+            ? [
+                `model           ${summary.model.id}: ${Object.entries(summary.model.metrics)
+                  .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
+                  .join(", ")}; ONNX parity max |Δ| ${summary.model.onnxMaxAbsDiff.toExponential(1)}`,
+              ]
+            : []),
           `train labels    down ${summary.labelBalance.down} / flat ${summary.labelBalance.flat} / up ${summary.labelBalance.up}`,
           `wall time       ${((performance.now() - started) / 1000).toFixed(1)} s`,
           "",

@@ -8,11 +8,10 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.ts";
-import { formatBenchResult, runTransferBench } from "../../workers/bench.ts";
-import { WorkerPool } from "../../workers/pool.ts";
-import { createProgressDisplay } from "../../workers/progress-display.ts";
 import type { Hello } from "../../workers/protocol/messages.ts";
-import { runSelfCheck } from "../../workers/self-check.ts";
+
+// zeromq, execa and onnxruntime load only when a workers command runs, not on every `mlf` start.
+const loadPool = async () => (await import("../../workers/pool.ts")).WorkerPool;
 
 interface BenchRaw {
   rows?: string;
@@ -82,6 +81,7 @@ export function registerWorkers(program: Command): void {
     .description("start one local worker and print its hello")
     .option("--json", "print the hello message as JSON")
     .action(async (opts: { json?: boolean }) => {
+      const WorkerPool = await loadPool();
       const pool = await WorkerPool.start({ workers: 1 });
       try {
         const [hello] = pool.workers();
@@ -107,6 +107,10 @@ export function registerWorkers(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (raw: BenchRaw) => {
       const args = parseBenchArgs(raw);
+      const [WorkerPool, { formatBenchResult, runTransferBench }] = await Promise.all([
+        loadPool(),
+        import("../../workers/bench.ts"),
+      ]);
       const pool = await WorkerPool.start({ workers: 1, transport: args.transport });
       try {
         const result = await runTransferBench(pool, args);
@@ -126,6 +130,11 @@ export function registerWorkers(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (raw: { rows?: string; json?: boolean }) => {
       const rows = wholeNumber("--rows", raw.rows, 5000, 50, 10_000_000);
+      const [WorkerPool, { createProgressDisplay }, { runSelfCheck }] = await Promise.all([
+        loadPool(),
+        import("../../workers/progress-display.ts"),
+        import("../../workers/self-check.ts"),
+      ]);
       const display = createProgressDisplay();
       const pool = await WorkerPool.start({ workers: 1, onEvent: (e) => display.onEvent(e) });
       try {
