@@ -34,6 +34,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="keep running when the parent process dies (remote workers started by hand)",
     )
     parser.add_argument("--cpu", action="store_true", help="do not look for a CUDA device")
+    parser.add_argument(
+        "--curve-server-key",
+        default=os.environ.get("MLF_CURVE_SERVER_KEY"),
+        help="the pool's CURVE public key (Z85; or env MLF_CURVE_SERVER_KEY): encrypt the connection",
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(argv)
 
@@ -53,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         pool_timeout_ms=args.pool_timeout_ms,
         parent_pid=None if args.no_parent_watch else PARENT_PID,
         allow_cuda=not args.cpu,
+        curve_server_key=args.curve_server_key,
     )
     try:
         return Worker(config).run()

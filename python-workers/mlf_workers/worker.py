@@ -50,6 +50,8 @@ class WorkerConfig:
     #: The process whose death ends this worker (None: no watch); captured at interpreter start.
     parent_pid: int | None = None
     allow_cuda: bool = True
+    #: The pool's CURVE public key (Z85): encrypt the connection with a fresh client key pair.
+    curve_server_key: str | None = None
 
 
 class WorkerExitError(Exception):
@@ -70,6 +72,12 @@ class Worker:
         self.socket = self.context.socket(zmq.DEALER)
         self.socket.setsockopt(zmq.IDENTITY, config.worker_id.encode())
         self.socket.setsockopt(zmq.LINGER, 2000)  # flush a last error/heartbeat, but never hang on exit
+        if config.curve_server_key is not None:
+            # A fresh client key pair per process: the pool authenticates itself to us by its public key.
+            public, secret = zmq.curve_keypair()
+            self.socket.curve_serverkey = config.curve_server_key.encode()
+            self.socket.curve_publickey = public
+            self.socket.curve_secretkey = secret
         self.outbox = Outbox()
         self.executor = Executor(self.headers, self.outbox)
         self.parent = ParentWatch(config.parent_pid)

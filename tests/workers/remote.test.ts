@@ -87,11 +87,10 @@ describe("remote workers", () => {
     }
   });
 
-  it("with CURVE keys, an encrypted peer is accepted and a plain-text worker is not", async () => {
+  it("with CURVE keys, an encrypted real worker is accepted and fits; a plain-text worker is not", async () => {
     const keys = curveKeyPair();
     const port = await freePort();
     const endpoint = `tcp://127.0.0.1:${port}`;
-    const script = join(import.meta.dirname, "fixtures", "scripted_peer.py");
 
     const plainStart = WorkerPool.start({
       remote: { port, expectWorkers: 1, curve: keys },
@@ -113,16 +112,19 @@ describe("remote workers", () => {
       remote: { port: port2, expectWorkers: 1, curve: keys },
       startTimeoutMs: 20_000,
     });
-    const peer = startElsewhere(resolvePython(), [
-      script,
-      `tcp://127.0.0.1:${port2}`,
-      "curve-peer",
-      "1",
-      keys.publicKey,
-    ]);
+    const peer = startElsewhere(
+      base.file,
+      [...base.args(`tcp://127.0.0.1:${port2}`, "curve-worker"), "--curve-server-key", keys.publicKey],
+      { ...base.env, ...DEBUG_ENV },
+    );
     const pool = await poolStarting;
-    expect(pool.workers().map((h) => h.worker_id)).toEqual(["curve-peer"]);
-    await pool.close();
+    try {
+      expect(pool.workers().map((h) => h.worker_id)).toEqual(["curve-worker"]);
+      const out = await pool.fit(debugFit({ mode: "ok" }));
+      expect(out.workerId).toBe("curve-worker");
+    } finally {
+      await pool.close();
+    }
     expect(await peer.exited).toEqual({ code: 0, signal: null });
   });
 
