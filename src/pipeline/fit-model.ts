@@ -15,7 +15,7 @@ import type { FeatureFrame } from "../views/feature-frame.ts";
 import { columnTransform } from "../views/feature-matrix.ts";
 import type { ColumnSet } from "../workers/arrow-frames.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
-import { WorkerPool } from "../workers/pool.ts";
+import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
 
 export const ONNX_PARITY_TOLERANCE = 1e-6;
 
@@ -80,11 +80,14 @@ export async function fitModel(
   frame: FeatureFrame,
   scaler: ScalerParams,
   split: { train: Int32Array; val: Int32Array },
-  report: (stage: string, detail?: string) => void,
+  onEvent?: (event: PoolEvent) => void,
 ): Promise<FittedModel> {
   const train = modelColumns(frame, scaler, split.train);
   const val = modelColumns(frame, scaler, split.val);
-  const pool = await WorkerPool.start(poolOptionsFromConfig(config.workers));
+  const pool = await WorkerPool.start({
+    ...poolOptionsFromConfig(config.workers),
+    ...(onEvent !== undefined ? { onEvent } : {}),
+  });
   try {
     const out = await pool.fit({
       modelId: model.id,
@@ -96,11 +99,6 @@ export async function fitModel(
       train: [...train.features, ["target_label", train.target]],
       valid: [...val.features, ["target_label", val.target]],
       predict: val.features,
-      onProgress: (p) =>
-        report(
-          "fit",
-          `${model.id} ${p.stage}${p.fraction !== undefined ? ` ${Math.round(p.fraction * 100)}%` : ""}`,
-        ),
     });
     const native = out.predictions.columns.get("p_up");
     const n = split.val.length;

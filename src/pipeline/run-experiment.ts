@@ -21,6 +21,7 @@ import { fitScaler } from "../scalers/fit-scaler.ts";
 import { saveScaler } from "../scalers/scaler-params.ts";
 import { chronologicalSplit, type SplitResult } from "../splits/chronological.ts";
 import { readFeatureFrame } from "../views/feature-frame.ts";
+import type { PoolEvent } from "../workers/pool.ts";
 import { fitModel } from "./fit-model.ts";
 import { type InputMeta, loadInput } from "./load-input.ts";
 
@@ -62,7 +63,7 @@ function splitJson(split: SplitResult, config: ExperimentConfig): string {
 
 export async function runExperiment(
   config: ExperimentConfig,
-  opts: { dataPath?: string; report?: StageReporter } = {},
+  opts: { dataPath?: string; report?: StageReporter; onWorkerEvent?: (event: PoolEvent) => void } = {},
 ): Promise<RunSummary> {
   const report = opts.report ?? (() => {});
   const runDir = resolve(config.output_dir, config.name);
@@ -99,7 +100,7 @@ export async function runExperiment(
     let model: RunSummary["model"];
     if (config.model !== undefined) {
       report("fit", `${config.model.id} on ${split.train.length} train rows (Python worker)`);
-      const fitted = await fitModel(config.model, config, frame, scaler, split, report);
+      const fitted = await fitModel(config.model, config, frame, scaler, split, opts.onWorkerEvent);
       writeFileAtomicSync(join(stage, "model.onnx"), fitted.onnx);
       writeFileAtomicSync(join(stage, "model.json"), `${JSON.stringify(fitted.card, null, 2)}\n`);
       model = {

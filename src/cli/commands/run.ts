@@ -20,14 +20,22 @@ export function registerRun(program: Command): void {
     .option("--json", "print the run summary as JSON")
     .action(async (raw: RawOptions) => {
       const config = loadConfig(raw.config);
-      const { runExperiment } = await import("../../pipeline/run-experiment.ts");
+      const [{ runExperiment }, { createProgressDisplay }] = await Promise.all([
+        import("../../pipeline/run-experiment.ts"),
+        import("../../workers/progress-display.ts"),
+      ]);
       const started = performance.now();
+      // Worker progress: bars on a terminal, JSON lines otherwise (none with --json, which owns stdout
+      // and keeps stderr quiet).
+      const display = raw.json ? undefined : createProgressDisplay();
       const summary = await runExperiment(config, {
         ...(raw.data !== undefined ? { dataPath: raw.data } : {}),
+        ...(display !== undefined ? { onWorkerEvent: (e) => display.onEvent(e) } : {}),
         report: raw.json
           ? () => {}
           : (stage, detail) => process.stderr.write(`[mlf] ${stage}${detail ? `: ${detail}` : ""}\n`),
       });
+      display?.stop();
       if (raw.json) {
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         return;
