@@ -14,9 +14,9 @@ import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { DataError, invariant } from "../../core/errors.ts";
-import type { Bars } from "../bars.ts";
 import type { BarColumn } from "../validate.ts";
 import {
+  barsFromColumns,
   type ColumnKind,
   connectFast,
   connectOrdered,
@@ -34,7 +34,7 @@ import {
   sqlIdent,
   type TimestampForm,
 } from "./timestamps.ts";
-import { NO_VOLUME_WARNING, type ReadResult } from "./types.ts";
+import type { ReadResult } from "./types.ts";
 
 const REQUIRED = ["timestamp", "open", "high", "low", "close"] as const;
 const NAN = "'NaN'::DOUBLE";
@@ -155,26 +155,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
   const ts = columns[0] as Float64Array;
   if (layout.form === "iso" && hasNaN(ts)) await refillTimestampsStrict(path, layout, ts);
 
-  const warnings: string[] = [];
-  let volume: Float64Array | null = null;
-  if (hasVolumeColumn) {
-    const isNull = columns[5] as Uint8Array;
-    let nulls = 0;
-    for (let i = 0; i < rows; i++) nulls += isNull[i];
-    if (nulls === rows) warnings.push(NO_VOLUME_WARNING);
-    else volume = columns[6] as Float64Array;
-  } else {
-    warnings.push(NO_VOLUME_WARNING);
-  }
-  const bars: Bars = {
-    length: rows,
-    ts,
-    open: columns[1] as Float64Array,
-    high: columns[2] as Float64Array,
-    low: columns[3] as Float64Array,
-    close: columns[4] as Float64Array,
-    volume,
-  };
+  const { bars, warnings } = barsFromColumns(rows, columns, hasVolumeColumn);
   return {
     bars,
     warnings,

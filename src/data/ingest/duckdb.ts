@@ -7,6 +7,8 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import { invariant } from "../../core/errors.ts";
+import type { Bars } from "../bars.ts";
+import { NO_VOLUME_WARNING } from "./types.ts";
 
 let fastInstance: Promise<DuckDBInstance> | undefined;
 let orderedInstance: Promise<DuckDBInstance> | undefined;
@@ -67,4 +69,37 @@ export function sqlString(s: string): string {
 export function duckdbMessage(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return (text.split("\n")[0] ?? text).replace(/^[A-Za-z ]+Error: /, "").trim();
+}
+
+/**
+ * The readers' common select layout — ts, open, high, low, close (f64), volume-is-null (u8), volume
+ * (f64) — as Bars. A volume column that is absent or entirely empty means no volume (with the
+ * warning); a partly empty one is left for validation to report by row.
+ */
+export function barsFromColumns(
+  rows: number,
+  columns: readonly (Float64Array | Uint8Array)[],
+  hasVolumeColumn: boolean,
+): { bars: Bars; warnings: string[] } {
+  const warnings: string[] = [];
+  let volume: Float64Array | null = null;
+  if (hasVolumeColumn) {
+    const isNull = columns[5] as Uint8Array;
+    let nulls = 0;
+    for (let i = 0; i < rows; i++) nulls += isNull[i];
+    if (nulls === rows) warnings.push(NO_VOLUME_WARNING);
+    else volume = columns[6] as Float64Array;
+  } else {
+    warnings.push(NO_VOLUME_WARNING);
+  }
+  const bars: Bars = {
+    length: rows,
+    ts: columns[0] as Float64Array,
+    open: columns[1] as Float64Array,
+    high: columns[2] as Float64Array,
+    low: columns[3] as Float64Array,
+    close: columns[4] as Float64Array,
+    volume,
+  };
+  return { bars, warnings };
 }

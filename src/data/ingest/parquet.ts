@@ -7,16 +7,22 @@
  */
 import { basename } from "node:path";
 import { DataError } from "../../core/errors.ts";
-import type { Bars } from "../bars.ts";
 import type { BarColumn } from "../validate.ts";
-import { connectFast, connectOrdered, duckdbMessage, readTypedColumns, sqlString } from "./duckdb.ts";
+import {
+  barsFromColumns,
+  connectFast,
+  connectOrdered,
+  duckdbMessage,
+  readTypedColumns,
+  sqlString,
+} from "./duckdb.ts";
 import {
   epochNumberToEpochMsSql,
   explainBadTimestamp,
   isoTextToEpochMsStrictSql,
   sqlIdent,
 } from "./timestamps.ts";
-import { NO_VOLUME_WARNING, type ReadResult } from "./types.ts";
+import type { ReadResult } from "./types.ts";
 
 const REQUIRED = ["timestamp", "open", "high", "low", "close"] as const;
 const NUMERIC =
@@ -98,26 +104,7 @@ export async function readParquet(path: string): Promise<ReadResult> {
     }
     const { rows, columns } = read;
     if (rows === 0) throw new DataError(`${file} has no bars`, { code: "DATA_EMPTY" });
-    const warnings: string[] = [];
-    let volume: Float64Array | null = null;
-    if (volumeCol) {
-      const isNull = columns[5] as Uint8Array;
-      let nulls = 0;
-      for (let i = 0; i < rows; i++) nulls += isNull[i];
-      if (nulls === rows) warnings.push(NO_VOLUME_WARNING);
-      else volume = columns[6] as Float64Array;
-    } else {
-      warnings.push(NO_VOLUME_WARNING);
-    }
-    const bars: Bars = {
-      length: rows,
-      ts: columns[0] as Float64Array,
-      open: columns[1] as Float64Array,
-      high: columns[2] as Float64Array,
-      low: columns[3] as Float64Array,
-      close: columns[4] as Float64Array,
-      volume,
-    };
+    const { bars, warnings } = barsFromColumns(rows, columns, volumeCol !== undefined);
     return {
       bars,
       warnings,
