@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from mlf_workers.frames import FrameError, read_arrow, write_arrow
-from mlf_workers.models import CancelledError, FitFrames, Fitter, InvalidParamsError
+from mlf_workers.models import CancelledError, FitFrames, Fitter, InvalidParamsError, resolve_outputs
 from mlf_workers.protocol import Header, HeaderFactory, encode_header, validate_header
 
 log = logging.getLogger("mlf_workers.jobs")
@@ -181,7 +181,7 @@ class Executor:
         return FitFrames(
             view=job.header["view"],
             input_shape=tuple(job.header["input_shape"]),
-            target=job.header["target"],
+            outputs=resolve_outputs(job.fitter, job.header["outputs"]),
             tables=tables,
         )
 
@@ -190,6 +190,12 @@ class Executor:
     ) -> tuple[Header, list[Any]]:
         predict = frames.table("predict")
         rows = predict.num_rows if predict is not None else 0
+        requested = sorted(frames.output_names)
+        if sorted(result.predictions) != requested or sorted(result.output_names) != requested:
+            raise ValueError(
+                f"fitter returned predictions {sorted(result.predictions)} and ONNX outputs "
+                f"{sorted(result.output_names)} for the requested outputs {requested}"
+            )
         for name, values in result.predictions.items():
             if len(values) != rows:
                 raise ValueError(

@@ -22,7 +22,13 @@ from mlf_workers.device import detect_device
 from mlf_workers.frames import reencode
 from mlf_workers.jobs import Executor, Job, Outbox, error_header
 from mlf_workers.lifeline import ParentWatch
-from mlf_workers.models import Fitter, InvalidParamsError, validate_params
+from mlf_workers.models import (
+    Fitter,
+    InvalidParamsError,
+    describe_params,
+    resolve_outputs,
+    validate_params,
+)
 from mlf_workers.protocol import Header, HeaderFactory, Message, ProtocolError, decode_message, encode_header
 
 log = logging.getLogger("mlf_workers.worker")
@@ -111,7 +117,13 @@ class Worker:
             python=platform.python_version(),
             device=detect_device(self.config.allow_cuda),
             models=[
-                {"model_id": f.model_id, "library": f.library, "library_version": f.library_version()}
+                {
+                    "model_id": f.model_id,
+                    "library": f.library,
+                    "library_version": f.library_version(),
+                    "outputs": list(f.outputs),
+                    "params": describe_params(f.params),
+                }
                 for f in self.config.fitters.values()
             ],
         )
@@ -262,6 +274,7 @@ class Worker:
                 raise InvalidParamsError(
                     fitter.model_id, "view", f"must be one of {sorted(fitter.views)}, got {header['view']!r}"
                 )
+            resolve_outputs(fitter, header["outputs"])
             params = validate_params(fitter.model_id, fitter.params, header["params"])
         except InvalidParamsError as exc:
             self.send_error("INVALID_PARAMS", str(exc), job_id)

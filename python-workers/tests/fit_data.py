@@ -1,8 +1,10 @@
-"""Synthetic fit payloads: float32 feature columns plus a target_label in {-1, 0, 1} with some NaN."""
+"""Synthetic fit payloads: float32 feature columns plus a target_label in {-1, 0, 1} with some NaN and,
+on request, a target_ret (a return that depends on the features, with some NaN)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,14 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pytest
 
+from mlf_workers.models import FitFrames, FitOutput
+
 TARGET = "target_label"
+TARGET_RET = "target_ret"
+TARGETS = (TARGET, TARGET_RET)
+#: The `outputs` of a fit message: p_up only (what logistic fits) or both heads (tree models).
+P_UP = ({"name": "p_up", "target": TARGET},)
+BOTH = ({"name": "p_up", "target": TARGET}, {"name": "E_r", "target": TARGET_RET})
 #: Real bars live beside the repository (../shared/data) and are never copied into it.
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -35,26 +44,42 @@ def arrow_bytes(table: pa.Table) -> bytes:
     return bytes(sink.getvalue())
 
 
-def synthetic_table(rng: np.random.Generator, rows: int, features: int, *, target: bool = True) -> pa.Table:
-    """Features of very different scales; the label depends on f0 and f1 plus noise."""
+def synthetic_table(
+    rng: np.random.Generator, rows: int, features: int, *, target: bool = True, ret: bool = False
+) -> pa.Table:
+    """Features of very different scales; the label and the return depend on f0 and f1 plus noise."""
     scales = np.geomspace(0.01, 100.0, features).astype(np.float32)
     x = (rng.normal(size=(rows, features)) * scales).astype(np.float32)
     columns: dict[str, Any] = {f"f{j}": x[:, j] for j in range(features)}
     if target:
         signal = x[:, 0] / scales[0] - 0.5 * x[:, min(1, features - 1)] / scales[min(1, features - 1)]
-        label = np.sign(signal + rng.normal(size=rows)).astype(np.float32)
+        noisy = signal + rng.normal(size=rows)
+        label = np.sign(noisy).astype(np.float32)
         label[rng.random(rows) < 0.05] = np.nan  # unlabelled rows (warm-up, horizon past the end)
         columns[TARGET] = label
+        if ret:
+            forward = (1e-3 * noisy).astype(np.float32)
+            forward[rng.random(rows) < 0.05] = np.nan  # unknown return (horizon past the end)
+            columns[TARGET_RET] = forward
     return pa.table(columns)
 
 
-def fit_payload(seed: int = 0, rows: int = 2000, features: int = 5) -> dict[str, pa.Table]:
+def fit_payload(
+    seed: int = 0, rows: int = 2000, features: int = 5, *, ret: bool = False
+) -> dict[str, pa.Table]:
     rng = np.random.default_rng(seed)
     return {
-        "train": synthetic_table(rng, rows, features),
-        "valid": synthetic_table(rng, rows // 4, features),
+        "train": synthetic_table(rng, rows, features, ret=ret),
+        "valid": synthetic_table(rng, rows // 4, features, ret=ret),
         "predict": synthetic_table(rng, rows // 2, features, target=False),
     }
+
+
+def fit_frames(tables: dict[str, pa.Table], outputs: Sequence[dict[str, str]] = P_UP) -> FitFrames:
+    """The FitFrames a worker would decode from these tables (feature_matrix view)."""
+    n_features = len(feature_names(tables["train"]))
+    requested = tuple(FitOutput(o["name"], o["target"]) for o in outputs)
+    return FitFrames("feature_matrix", (n_features,), requested, tables)
 
 
 def fit_fields(
@@ -63,10 +88,11 @@ def fit_fields(
     params: dict[str, Any] | None = None,
     seed: int = 7,
     job_id: str = "job-1",
+    outputs: Sequence[dict[str, str]] = P_UP,
 ) -> tuple[dict[str, Any], list[bytes]]:
     """Header fields and payload frames of a `fit` message for these tables."""
     names = [n for n in ("train", "valid", "predict") if n in tables]
-    n_features = len([c for c in tables["train"].column_names if c != TARGET])
+    n_features = len(feature_names(tables["train"]))
     fields = {
         "job_id": job_id,
         "model_id": model_id,
@@ -74,12 +100,16 @@ def fit_fields(
         "seed": seed,
         "view": "feature_matrix",
         "input_shape": [n_features],
-        "target": TARGET,
+        "outputs": [dict(o) for o in outputs],
         "frames": [{"name": n, "kind": "arrow", "rows": tables[n].num_rows} for n in names],
     }
     return fields, [arrow_bytes(tables[n]) for n in names]
 
 
+def feature_names(table: pa.Table) -> list[str]:
+    return [c for c in table.column_names if c not in TARGETS]
+
+
 def feature_array(table: pa.Table) -> np.ndarray[Any, np.dtype[np.float32]]:
-    names = [c for c in table.column_names if c != TARGET]
+    names = feature_names(table)
     return np.column_stack([table.column(n).to_numpy() for n in names]).astype(np.float32)

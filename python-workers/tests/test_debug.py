@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fit_data import TARGET, fit_payload
 
-from mlf_workers.models import CancelledError, FitFrames, registry, validate_params
+from mlf_workers.models import CancelledError, FitFrames, FitOutput, registry, validate_params
 
 FITTER = registry(debug_enabled=True)["debug"]
 
@@ -29,7 +29,8 @@ class Progress:
 
 
 def run(params: dict[str, Any], progress: Progress | None = None) -> Any:
-    frames = FitFrames("window_tensor", (2, 2), TARGET, fit_payload(rows=40, features=4))
+    outputs = (FitOutput("p_up", TARGET),)
+    frames = FitFrames("window_tensor", (2, 2), outputs, fit_payload(rows=40, features=4))
     return FITTER.fit(frames, validate_params("debug", FITTER.params, params), 3, progress or Progress())
 
 

@@ -11,10 +11,10 @@ import onnxruntime as ort
 import pandas as pd
 import pyarrow as pa
 import pytest
-from fit_data import TARGET, feature_array, fit_payload, real_data
+from fit_data import TARGET, feature_array, fit_frames, fit_payload, real_data
 from sklearn.metrics import log_loss
 
-from mlf_workers.models import CancelledError, FitFrames, FitResult, registry, validate_params
+from mlf_workers.models import CancelledError, FitResult, registry, validate_params
 
 FITTER = registry(debug_enabled=False)["logistic"]
 PARITY = 1e-6
@@ -35,8 +35,7 @@ class Progress:
 
 
 def fit(tables: dict[str, pa.Table], params: dict[str, Any] | None = None, seed: int = 0) -> FitResult:
-    n_features = len([c for c in tables["train"].column_names if c != TARGET])
-    frames = FitFrames("feature_matrix", (n_features,), TARGET, tables)
+    frames = fit_frames(tables)
     return FITTER.fit(frames, validate_params("logistic", FITTER.params, params or {}), seed, Progress())
 
 
@@ -148,7 +147,7 @@ def test_params_reach_the_model() -> None:
 
 def test_cancellation_at_a_checkpoint() -> None:
     tables = fit_payload(rows=300)
-    frames = FitFrames("feature_matrix", (5,), TARGET, tables)
+    frames = fit_frames(tables)
     progress = Progress(cancel_at="export")
     with pytest.raises(CancelledError):
         FITTER.fit(frames, validate_params("logistic", FITTER.params, {}), 0, progress)

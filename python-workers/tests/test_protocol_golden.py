@@ -15,7 +15,7 @@ import msgpack
 import pytest
 
 from mlf_workers.frames import read_arrow
-from mlf_workers.models import FitFrames, registry, validate_params
+from mlf_workers.models import FitFrames, registry, resolve_outputs, validate_params
 from mlf_workers.protocol import (
     PROTOCOL_VERSION,
     ProtocolError,
@@ -82,8 +82,9 @@ def test_fit_fixture_frames_fit_with_the_logistic_fitter() -> None:
     message = decode_message([(FIXTURES / "fit.msgpack").read_bytes(), *payload_frames("fit")])
     header = message.header
     tables = {s["name"]: read_arrow(f) for s, f in zip(header["frames"], message.frames, strict=True)}
-    frames = FitFrames(header["view"], tuple(header["input_shape"]), header["target"], tables)
     fitter = registry(debug_enabled=False)["logistic"]
+    outputs = resolve_outputs(fitter, header["outputs"])
+    frames = FitFrames(header["view"], tuple(header["input_shape"]), outputs, tables)
     params = validate_params("logistic", fitter.params, header["params"])
     result = fitter.fit(frames, params, header["seed"], Progress())
     assert result.predictions["p_up"].shape == (tables["predict"].num_rows,)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import onnxruntime as ort
-from fit_data import feature_array, fit_fields, fit_payload
+from fit_data import BOTH, feature_array, fit_fields, fit_payload
 from pool_harness import WorkerHarness
 
 from mlf_workers.frames import read_arrow
@@ -63,6 +63,18 @@ def test_invalid_params_name_the_field(worker: WorkerHarness) -> None:
     fit(worker, "logistic", {"penalty": "l1"}, job_id="job-2")
     error, _ = worker.recv()
     assert error["code"] == "INVALID_PARAMS" and "'penalty'" in error["message"]
+
+
+def test_an_output_the_model_does_not_produce_is_refused_before_fitting(worker: WorkerHarness) -> None:
+    tables = fit_payload(rows=300, ret=True)
+    fields, frames = fit_fields("logistic", tables, outputs=BOTH)
+    worker.send("fit", frames, **fields)
+    error, _ = worker.recv()  # no progress first: refused before the job starts
+    assert (error["type"], error["code"], error["job_id"]) == ("error", "INVALID_PARAMS", "job-1")
+    assert error["message"] == (
+        "logistic: field 'outputs' asks for output 'E_r', "
+        "which this model does not produce (it produces: p_up)"
+    )
 
 
 def test_heartbeats_continue_during_a_long_fit(worker: WorkerHarness) -> None:

@@ -33,6 +33,13 @@ def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Mak
     models = {m["model_id"]: m for m in hello["models"]}
     assert set(models) == {"logistic", "debug"}
     assert models["logistic"]["library"] == "scikit-learn"
+    assert models["logistic"]["outputs"] == ["p_up"]
+    assert models["logistic"]["params"]["max_iter"] == {
+        "kind": "integer",
+        "default": 200,
+        "low": 1,
+        "high": 100_000,
+    }
 
 
 def test_debug_fitter_is_not_advertised_without_the_debug_env(make_worker: Make) -> None:

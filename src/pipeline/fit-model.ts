@@ -95,7 +95,7 @@ export async function fitModel(
       seed: config.seed,
       view: "feature_matrix",
       inputShape: [frame.featureNames.length],
-      target: "target_label",
+      outputs: [{ name: "p_up", target: "target_label" }],
       train: [...train.features, ["target_label", train.target]],
       valid: [...val.features, ["target_label", val.target]],
       predict: val.features,

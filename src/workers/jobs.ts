@@ -4,7 +4,15 @@
  */
 import { WorkerError } from "../core/errors.ts";
 import { type ColumnSet, type DecodedFrame, decodeArrowFrame, encodeArrowFrame } from "./arrow-frames.ts";
-import type { DeviceKind, Fit, InputView, Outgoing, Progress, Result } from "./protocol/messages.ts";
+import type {
+  DeviceKind,
+  Fit,
+  FitOutput,
+  InputView,
+  Outgoing,
+  Progress,
+  Result,
+} from "./protocol/messages.ts";
 
 export interface FitRequest {
   modelId: string;
@@ -13,8 +21,12 @@ export interface FitRequest {
   view: InputView;
   /** Per-sample shape, e.g. [f] for a feature matrix or [L, f] for windows. */
   inputShape: number[];
-  /** Name of the target column in `train` and `valid`. */
-  target: string;
+  /**
+   * The heads to fit (names unique) and the column of `train`/`valid` each is fitted on, e.g.
+   * `[{ name: "p_up", target: "target_label" }, { name: "E_r", target: "target_ret" }]`. Every other
+   * column of `train` is a feature. The ONNX graph and the predictions have one output per head.
+   */
+  outputs: FitOutput[];
   train: ColumnSet;
   valid?: ColumnSet;
   /** Rows the worker predicts natively after fitting (for ONNX parity checks). */
@@ -56,7 +68,7 @@ export function encodeFitRequest(request: FitRequest): {
       seed: request.seed,
       view: request.view,
       input_shape: request.inputShape,
-      target: request.target,
+      outputs: request.outputs,
       frames: named.map(([name, columns]) => ({ name, kind: "arrow", rows: columns[0]?.[1].length ?? 0 })),
     },
     frames: named.map(([, columns]) => encodeArrowFrame(columns)),

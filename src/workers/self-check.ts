@@ -53,7 +53,7 @@ export async function runSelfCheck(
     seed: options.seed,
     view: "feature_matrix",
     inputShape: [features.length],
-    target: "target_label",
+    outputs: [{ name: "p_up", target: "target_label" }],
     train: [...slice(0, split), ["target_label", target.subarray(0, split)]],
     predict,
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),

@@ -75,7 +75,7 @@ export function debugFit(params: Record<string, unknown>, extra: Partial<FitRequ
     seed: 3,
     view: "feature_matrix",
     inputShape: [2],
-    target: "target_label",
+    outputs: [{ name: "p_up", target: "target_label" }],
     train: [
       ["f0", f0],
       ["f1", f1],

@@ -91,7 +91,7 @@ describe("malformed messages", () => {
         seed: 1,
         view: "feature_matrix",
         input_shape: [2],
-        target: "y",
+        outputs: [{ name: "p_up", target: "y" }],
         frames: [{ name: "train", kind: "arrow", rows: 3 }],
       }),
     ]);

@@ -95,7 +95,7 @@ async function fitAndCompare(features: Columns, target: Float32Array, cut: [numb
     seed: 11,
     view: "feature_matrix",
     inputShape: [features.length],
-    target: "target_label",
+    outputs: [{ name: "p_up", target: "target_label" }],
     train: [...slice(features, a, b), ["target_label", target.subarray(a, b)]],
     valid: [...slice(features, b, c), ["target_label", target.subarray(b, c)]],
     predict,

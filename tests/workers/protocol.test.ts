@@ -144,6 +144,19 @@ describe("refusals", () => {
     expect(e.message).toContain("fraction");
   });
 
+  it("refuses a fit that names an output twice or an unknown output", () => {
+    const fit = goldenMessages().find((m) => m.name === "fit")!;
+    const twice = [
+      { name: "p_up", target: "target_label" },
+      { name: "p_up", target: "target_ret" },
+    ];
+    const e = protocolError(() => encodeMessage({ ...fit.header, outputs: twice } as never, fit.frames));
+    expect(e.message).toContain("output names must be unique");
+    const unknown = [{ name: "q05", target: "target_ret" }];
+    const u = protocolError(() => encodeMessage({ ...fit.header, outputs: unknown } as never, fit.frames));
+    expect(u.message).toContain("outputs");
+  });
+
   it("rejects an Arrow frame that is not Arrow", () => {
     protocolError(() => decodeArrowFrame(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), "train"));
   });

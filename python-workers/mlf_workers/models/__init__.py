@@ -8,8 +8,17 @@ from __future__ import annotations
 import os
 
 from mlf_workers.models import debug, logistic
-from mlf_workers.models.base import CancelledError, FitFrames, FitResult, Fitter, Progress
-from mlf_workers.models.params import InvalidParamsError, validate_params
+from mlf_workers.models.base import (
+    OUTPUT_NAMES,
+    CancelledError,
+    FitFrames,
+    FitOutput,
+    FitResult,
+    Fitter,
+    Progress,
+    resolve_outputs,
+)
+from mlf_workers.models.params import InvalidParamsError, describe_params, validate_params
 
 _FITTERS: tuple[Fitter, ...] = (logistic.FITTER,)
 _DEBUG_FITTERS: tuple[Fitter, ...] = (debug.FITTER,)
@@ -24,12 +33,16 @@ def registry(debug_enabled: bool | None = None) -> dict[str, Fitter]:
 
 
 __all__ = [
+    "OUTPUT_NAMES",
     "CancelledError",
     "FitFrames",
+    "FitOutput",
     "FitResult",
     "Fitter",
     "InvalidParamsError",
     "Progress",
+    "describe_params",
     "registry",
+    "resolve_outputs",
     "validate_params",
 ]

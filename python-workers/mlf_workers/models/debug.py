@@ -58,6 +58,7 @@ class DebugFitter:
     views = frozenset(
         {"feature_matrix", "window_tensor", "multires_concat", "multires_stacked", "foundation"}
     )
+    outputs: tuple[str, ...] = ("p_up",)
     params: Mapping[str, ParamSpec] = {
         "mode": Choice(options=("ok", "sleep", "crash", "raise"), default="ok"),
         "seconds": Real(default=0.0, low=0.0, high=3600.0),

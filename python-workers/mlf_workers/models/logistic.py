@@ -66,6 +66,7 @@ class LogisticFitter:
     model_id = "logistic"
     library = "scikit-learn"
     views = frozenset({"feature_matrix"})
+    outputs: tuple[str, ...] = ("p_up",)
     params: Mapping[str, ParamSpec] = {
         "C": Real(default=1.0, low=0.0, low_inclusive=False),
         "max_iter": Integer(default=200, low=1, high=100_000),
@@ -88,7 +89,7 @@ class LogisticFitter:
 
         progress("load", fraction=0.0)
         names = frames.feature_names()
-        x_train, y_train = labelled_rows(frames.features("train"), frames.target_values("train"))
+        x_train, y_train = labelled_rows(frames.features("train"), frames.target_values("train", "p_up"))
         if np.unique(y_train).size < 2:
             raise ValueError(
                 f"logistic: the train frame needs both classes after dropping unlabelled rows; "
@@ -123,7 +124,7 @@ class LogisticFitter:
 
         metrics = score("train", y_train, model.predict_proba(x_train)[:, 1])
         if frames.table("valid") is not None:
-            x_valid, y_valid = labelled_rows(frames.features("valid"), frames.target_values("valid"))
+            x_valid, y_valid = labelled_rows(frames.features("valid"), frames.target_values("valid", "p_up"))
             if y_valid.size:
                 metrics.update(score("valid", y_valid, model.predict_proba(x_valid)[:, 1]))
         n_iter = int(regression.n_iter_[0])

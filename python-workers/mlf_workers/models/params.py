@@ -14,8 +14,10 @@ from typing import Any
 
 
 class InvalidParamsError(ValueError):
-    def __init__(self, model_id: str, field: str, problem: str) -> None:
-        super().__init__(f"{model_id}: parameter {field!r} {problem}")
+    """A fit request the fitter cannot accept; `what` says which kind of field (a parameter by default)."""
+
+    def __init__(self, model_id: str, field: str, problem: str, what: str = "parameter") -> None:
+        super().__init__(f"{model_id}: {what} {field!r} {problem}")
         self.field = field
 
 
@@ -101,6 +103,38 @@ class Flag:
 
 
 ParamSpec = Real | Integer | Choice | Text | Flag
+
+
+def describe_param(spec: ParamSpec) -> dict[str, Any]:
+    """One constraint as hello advertises it (ParamInfoSchema in src/workers/protocol/messages.ts)."""
+    info: dict[str, Any]
+    if isinstance(spec, Real):
+        info = {"kind": "real", "default": spec.default}
+        if spec.low is not None:
+            info.update(low=spec.low, low_inclusive=spec.low_inclusive)
+        if spec.high is not None:
+            info.update(high=spec.high, high_inclusive=spec.high_inclusive)
+        if spec.nullable:
+            info["nullable"] = True
+    elif isinstance(spec, Integer):
+        info = {"kind": "integer", "default": spec.default}
+        if spec.low is not None:
+            info["low"] = spec.low
+        if spec.high is not None:
+            info["high"] = spec.high
+        if spec.nullable:
+            info["nullable"] = True
+    elif isinstance(spec, Choice):
+        info = {"kind": "choice", "default": spec.default, "options": list(spec.options)}
+    elif isinstance(spec, Text):
+        info = {"kind": "text", "default": spec.default, "max_length": spec.max_length}
+    else:
+        info = {"kind": "flag", "default": spec.default}
+    return info
+
+
+def describe_params(specs: Mapping[str, ParamSpec]) -> dict[str, dict[str, Any]]:
+    return {name: describe_param(spec) for name, spec in specs.items()}
 
 
 def validate_params(

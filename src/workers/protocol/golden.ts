@@ -58,7 +58,30 @@ export function goldenMessages(): GoldenMessage[] {
         pid: 4242,
         python: "3.12.3",
         device: { kind: "cpu", name: "x86_64" },
-        models: [{ model_id: "logistic_regression", library: "scikit-learn", library_version: "1.5.2" }],
+        models: [
+          {
+            model_id: "logistic_regression",
+            library: "scikit-learn",
+            library_version: "1.5.2",
+            outputs: ["p_up"],
+            params: {
+              C: { kind: "real", default: 1, low: 0, high_inclusive: true, low_inclusive: false },
+              max_iter: { kind: "integer", default: 200, low: 1, high: 100000 },
+              class_weight: { kind: "choice", default: null, options: [null, "balanced"] },
+              standardize: { kind: "flag", default: true },
+            },
+          },
+          {
+            model_id: "lightgbm",
+            library: "lightgbm",
+            library_version: "4.7.0",
+            outputs: ["p_up", "E_r"],
+            params: {
+              learning_rate: { kind: "real", default: 0.05, low: 0, low_inclusive: false },
+              e_r_objective: { kind: "choice", default: "huber", options: ["huber", "l2"] },
+            },
+          },
+        ],
       },
       frames: [],
     },
@@ -91,7 +114,7 @@ export function goldenMessages(): GoldenMessage[] {
         seed: 7,
         view: "feature_matrix",
         input_shape: [3],
-        target: "target_label",
+        outputs: [{ name: "p_up", target: "target_label" }],
         frames: [
           { name: "train", kind: "arrow", rows: 6 },
           { name: "valid", kind: "arrow", rows: 3 },

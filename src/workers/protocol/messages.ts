@@ -44,13 +44,44 @@ export const errorCodes = [
 
 export const DeviceSchema = z.strictObject({ kind: z.enum(deviceKinds), name: z.string() });
 
+/**
+ * The output heads a fit can produce, each fitted on one column of the train/valid frames. By the
+ * TypeScript convention p_up ← target_label (−1/0/1, NaN = unlabelled; up = label > 0) and
+ * E_r ← target_ret (forward log return over the label horizon, NaN = unknown).
+ */
+export const outputNames = ["p_up", "E_r"] as const;
+export const paramKinds = ["real", "integer", "choice", "text", "flag"] as const;
+
+/** A parameter value a fitter declares as a default or an option (null: "none", e.g. class_weight). */
+const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/** One parameter constraint of a fitter, generated from its ParamSpec (python-workers/.../params.py). */
+export const ParamInfoSchema = z.strictObject({
+  kind: z.enum(paramKinds),
+  default: paramValue,
+  low: z.number().optional(),
+  high: z.number().optional(),
+  low_inclusive: z.boolean().optional(),
+  high_inclusive: z.boolean().optional(),
+  nullable: z.boolean().optional(),
+  options: z.array(paramValue).optional(),
+  max_length: z.int().min(1).optional(),
+});
+
 export const ModelInfoSchema = z.strictObject({
   model_id: id,
   library: z.string().min(1),
   library_version: z.string().min(1),
+  /** The output heads this fitter can produce; a fit asking for another one is refused. */
+  outputs: z.array(z.enum(outputNames)).min(1),
+  /** Every parameter the fitter accepts (unknown keys are refused), with its constraints. */
+  params: z.record(z.string(), ParamInfoSchema),
 });
 
-/** A payload frame of a fit: float32 feature columns (+ the target column for train/valid). */
+/** A requested output head and the train/valid column it is fitted on. */
+export const FitOutputSchema = z.strictObject({ name: z.enum(outputNames), target: z.string().min(1) });
+
+/** A payload frame of a fit: float32 feature columns (+ the outputs' target columns for train/valid). */
 export const FitFrameSchema = z.strictObject({
   name: z.enum(["train", "valid", "predict"]),
   kind: z.literal("arrow"),
@@ -95,7 +126,13 @@ export const FitSchema = z.strictObject({
   seed: int,
   view: z.enum(inputViews),
   input_shape: z.array(z.int().min(1)).min(1),
-  target: z.string().min(1),
+  /** Heads to fit, names unique; feature columns are every train column that is no output's target. */
+  outputs: z
+    .array(FitOutputSchema)
+    .min(1)
+    .refine((outputs) => new Set(outputs.map((o) => o.name)).size === outputs.length, {
+      message: "output names must be unique",
+    }),
   frames: z.array(FitFrameSchema).min(1),
 });
 
@@ -191,6 +228,10 @@ export type EchoReply = MessageOf<"echo_reply">;
 export type ErrorCodeName = (typeof errorCodes)[number];
 export type DeviceKind = (typeof deviceKinds)[number];
 export type InputView = (typeof inputViews)[number];
+export type OutputName = (typeof outputNames)[number];
+export type FitOutput = z.infer<typeof FitOutputSchema>;
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+export type ParamInfo = z.infer<typeof ParamInfoSchema>;
 /** A header as the sender writes it: `protocol` and `msg_id` are filled in by the codec. */
 export type Outgoing<M extends Message = Message> = M extends Message
   ? Omit<M, "protocol" | "msg_id">
