@@ -12,6 +12,7 @@ export type ErrorCode =
   | "WORKER_PROTOCOL"
   | "WORKER_TIMEOUT"
   | "BUNDLE_INVALID"
+  | "EVALUATION_REFUSED"
   | "USAGE";
 
 export abstract class MlfError extends Error {
@@ -65,6 +66,12 @@ export class WorkerError extends MlfError {
 export class BundleError extends MlfError {
   override readonly name = "BundleError";
   readonly code = "BUNDLE_INVALID" as const;
+}
+
+/** An evaluation the run's rules forbid, such as a second look at the same test split. */
+export class EvaluationError extends MlfError {
+  override readonly name = "EvaluationError";
+  readonly code = "EVALUATION_REFUSED" as const;
 }
 
 /** The command line itself is wrong (unknown flag combination, missing argument). */
