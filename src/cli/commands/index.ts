@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBundle } from "./bundle.ts";
 import { registerDataSynth } from "./data-synth.ts";
 import { registerDataValidate } from "./data-validate.ts";
 import { registerFeatures } from "./features.ts";
@@ -7,6 +8,7 @@ import { registerWorkers } from "./workers.ts";
 
 /** The only list of commands: each entry adds its subcommands to the program. */
 const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerBundle,
   registerDataSynth,
   registerDataValidate,
   registerFeatures,
