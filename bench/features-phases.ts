@@ -29,7 +29,7 @@ const lap = (() => {
 
 const { bars, meta } = await loadBars(values.data);
 lap(`load ${bars.length} bars`);
-const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
 lap("labels");
 const out = join(dir, "features.arrow");
 const threads = values.threads === undefined ? undefined : Number(values.threads);

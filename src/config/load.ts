@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
+import { describeIssueMessage, yamlPath } from "./format-issue.ts";
 import { ExperimentConfig } from "./schema.ts";
 
 function deepFreeze<T>(value: T): T {
@@ -12,17 +13,32 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): ConfigError {
-  const field = issue.path.map(String).join(".") || "(root)";
-  return new ConfigError(`config field '${field}': ${issue.message}`, field);
+function issueError(issue: z.core.$ZodIssue): ConfigError {
+  // Unknown keys are reported on the mapping; naming the key itself points the user at the line.
+  const path =
+    issue.code === "unrecognized_keys" && issue.keys.length === 1
+      ? [...issue.path, issue.keys[0]!]
+      : issue.path;
+  const field = yamlPath(path);
+  const message =
+    issue.code === "unrecognized_keys" && issue.keys.length === 1
+      ? "unknown key"
+      : describeIssueMessage(issue);
+  return new ConfigError(`${field}: ${message}`, field);
 }
 
 /** Validates an already-parsed object (YAML document or defaults) into a frozen config. */
 export function parseConfig(raw: unknown): ExperimentConfig {
-  const result = ExperimentConfig.safeParse(raw ?? {});
+  if (raw !== null && raw !== undefined && (typeof raw !== "object" || Array.isArray(raw))) {
+    throw new ConfigError(
+      "config must be a YAML mapping of sections (name, data, base_models, ...)",
+      "(root)",
+    );
+  }
+  const result = ExperimentConfig.safeParse(raw ?? {}, { reportInput: true });
   if (!result.success) {
     const first = result.error.issues[0];
-    throw first ? describeIssue(first) : new ConfigError("config is invalid");
+    throw first ? issueError(first) : new ConfigError("config is invalid");
   }
   return deepFreeze(result.data);
 }
@@ -42,5 +58,10 @@ export function loadConfig(path: string | undefined): ExperimentConfig {
     const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new ConfigError(`config file ${path} is not valid YAML: ${msg}`, "config");
   }
-  return parseConfig(doc);
+  try {
+    return parseConfig(doc);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${path}: ${e.message}`, e.field);
+    throw e;
+  }
 }

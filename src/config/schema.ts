@@ -1,46 +1,59 @@
 /**
- * One YAML file = one complete experiment. Parsed once at the edge (loadConfig), then frozen.
- * Every key has a documented default so an empty file is a valid config.
+ * One YAML file = one complete experiment, in the shape of the charter's six sample configs:
+ * `symbol`, `data`, `labels`, `splits`, `seed`, `base_models`, `ensemble`, `inference`, `policy`
+ * (plus `features`, `backtest` and `workers`). Parsed once at the edge (loadConfig), then frozen.
+ *
+ * Every key has a documented default, so an empty file is a valid config (it fits nothing). Each
+ * `base_models[].config` is validated against that model's own parameter schema from the registry
+ * (src/registry), with defaults applied and unknown keys refused; a model, ensemble, calibrator,
+ * conformal method or policy that is not registered fails here, before any work starts.
  */
 import { z } from "zod";
+import {
+  ENSEMBLES,
+  findEnsemble,
+  findInference,
+  findModel,
+  findPolicy,
+  INFERENCE_COMPONENTS,
+  INPUT_VIEWS,
+  MODELS,
+  OUTPUT_NAMES,
+  POLICIES,
+  registeredNames,
+} from "../registry/index.ts";
 import { WorkersConfig } from "../workers/config.ts";
 
 export const DataConfig = z
   .strictObject({
     /** Path to 1m OHLCV (.csv, .csv.gz, .parquet, .arrow). Absent: the embedded synthetic generator. */
     path: z.string().min(1).optional(),
-    symbol: z.string().min(1).default("SYNTH"),
-    /** Minimum price increment of the contract (ES/NQ 0.25, TX 1). */
-    tick_size: z.number().positive().default(0.25),
     /** Bars generated when no path is given. */
-    synth_bars: z.number().int().min(1000).default(200_000),
-    synth_seed: z.number().int().min(0).default(7),
+    synth_bars: z.int().min(1000).default(200_000),
+    synth_seed: z.int().min(0).default(7),
   })
   .prefault({});
+
+export const FEATURE_FAMILIES = [
+  "momentum",
+  "volatility",
+  "volume",
+  "microstructure",
+  "regime",
+  "interaction",
+  "wavelet",
+  "statistics",
+  "time",
+] as const;
 
 export const FeaturesConfig = z
   .strictObject({
     /** Families to compute; default all registered. */
-    families: z
-      .array(
-        z.enum([
-          "momentum",
-          "volatility",
-          "volume",
-          "microstructure",
-          "regime",
-          "interaction",
-          "wavelet",
-          "statistics",
-          "time",
-        ]),
-      )
-      .optional(),
+    families: z.array(z.enum(FEATURE_FAMILIES)).min(1).optional(),
     /** Column names to leave out. */
     exclude: z.array(z.string()).default([]),
     /** Rows per Arrow record batch (and per engine chunk). */
     chunk_rows: z
-      .number()
       .int()
       .min(1)
       .max(1 << 22)
@@ -53,10 +66,10 @@ export const LabelsConfig = z
     k_up: z.number().positive().default(1.5),
     k_down: z.number().positive().default(1.5),
     /** Vertical barrier, in 1m bars. */
-    horizon: z.number().int().min(1).default(30),
+    horizon: z.int().min(1).default(30),
     /** Round-trip cost in ticks, charged against both barriers. */
     cost_ticks: z.number().min(0).default(1),
-    atr_period: z.number().int().min(1).default(14),
+    atr_period: z.int().min(1).default(14),
   })
   .prefault({});
 
@@ -66,41 +79,279 @@ export const SplitsConfig = z
     val: z.number().gt(0).lt(1).default(0.15),
     test: z.number().gt(0).lt(1).default(0.15),
     /** Bars dropped before each boundary whose label window reaches the next split. */
-    purge: z.number().int().min(0).default(60),
+    purge_bars: z.int().min(0).default(60),
     /** Bars skipped after each boundary. */
-    embargo: z.number().int().min(0).default(1440),
+    embargo_bars: z.int().min(0).default(1440),
   })
   .prefault({})
-  .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-9, {
-    message: "train + val + test must sum to 1",
+  .superRefine((s, ctx) => {
+    const sum = s.train + s.val + s.test;
+    if (Math.abs(sum - 1) > 1e-9) {
+      ctx.addIssue({
+        code: "custom",
+        message: `train + val + test must sum to 1, was ${Number(sum.toPrecision(12))}`,
+        path: [],
+      });
+    }
   });
 
+const OutputName = z.enum(OUTPUT_NAMES);
+
 /**
- * The model the main job fits on the feature matrix (train rows, train-fitted scaler, NaN → 0 after
- * scaling). Absent: the job stops after the dataset artifacts.
+ * One base model. `config` is checked against the registered model's parameter schema and replaced by
+ * the resolved parameters (defaults filled in); `view` defaults to the model's first view; `id` (the
+ * name of its file in the bundle) defaults to `name` and must be unique.
  */
-export const ModelConfig = z.strictObject({
-  /** A fitter id the Python workers advertise in their hello (`mlf workers info`). */
-  id: z.string().min(1).default("logistic"),
-  /** Passed to the fitter, which validates them against its own declared constraints. */
-  params: z.record(z.string(), z.unknown()).default({}),
+export const BaseModelConfig = z
+  .strictObject({
+    name: z.string().min(1),
+    id: z
+      .string()
+      .regex(/^[a-z0-9_][a-z0-9_-]*$/, "must be lowercase letters, digits, _ or -")
+      .optional(),
+    view: z.enum(INPUT_VIEWS).optional(),
+    outputs: z.array(OutputName).min(1),
+    zero_shot: z.boolean().optional(),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .transform((m, ctx) => {
+    const entry = findModel(m.name);
+    if (entry === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["name"],
+        message: `model "${m.name}" is not registered yet (registered: ${registeredNames(MODELS)})`,
+      });
+      return z.NEVER;
+    }
+    const view = m.view ?? entry.views[0]!;
+    if (!entry.views.includes(view)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["view"],
+        message: `${entry.name} takes ${entry.views.join(" or ")}, was ${view}`,
+      });
+    }
+    m.outputs.forEach((o, i) => {
+      if (!entry.outputs.includes(o)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["outputs", i],
+          message: `${entry.name} cannot output ${o} (it outputs ${entry.outputs.join(", ")})`,
+        });
+      }
+    });
+    if (new Set(m.outputs).size !== m.outputs.length) {
+      ctx.addIssue({ code: "custom", path: ["outputs"], message: "lists an output twice" });
+    }
+    if (m.zero_shot !== undefined && m.zero_shot !== entry.zeroShot) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["zero_shot"],
+        message: `${entry.name} is ${entry.zeroShot ? "" : "not "}zero-shot, was ${m.zero_shot}`,
+      });
+    }
+    const params = entry.params.safeParse(m.config, { reportInput: true });
+    if (!params.success) {
+      for (const issue of params.error.issues) ctx.addIssue({ ...issue, path: ["config", ...issue.path] });
+      return z.NEVER;
+    }
+    return { name: m.name, id: m.id ?? m.name, view, outputs: m.outputs, config: params.data };
+  });
+
+const OofConfig = z.strictObject({
+  n_folds: z.int().min(2).max(50).default(5),
+  purge_bars: z.int().min(0).default(60),
+  embargo_bars: z.int().min(0).default(1440),
 });
 
-export const ExperimentConfig = z.strictObject({
-  name: z.string().min(1).default("default"),
-  seed: z.number().int().min(0).default(42),
-  output_dir: z.string().min(1).default("artifacts"),
-  data: DataConfig,
-  features: FeaturesConfig,
-  labels: LabelsConfig,
-  splits: SplitsConfig,
-  model: ModelConfig.optional(),
-  workers: WorkersConfig.prefault({}),
+const GatingConfig = z.strictObject({
+  enabled: z.boolean().default(false),
+  method: z.string().min(1).optional(),
+  regime_features: z.array(z.string().min(1)).default([]),
 });
+
+export const EnsembleConfig = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    method: z.string().min(1).optional(),
+    meta_learner: z.string().min(1).optional(),
+    voting_type: z.enum(["soft", "hard"]).optional(),
+    weights: z.array(z.number().min(0)).optional(),
+    oof: OofConfig.optional(),
+    gating: GatingConfig.optional(),
+  })
+  .prefault({})
+  .superRefine((e, ctx) => {
+    if (!e.enabled) return;
+    if (e.method === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["method"],
+        message: "is required when ensemble.enabled is true",
+      });
+    } else if (findEnsemble(e.method) === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["method"],
+        message: `ensemble "${e.method}" is not registered yet (registered: ${registeredNames(ENSEMBLES)})`,
+      });
+    }
+    if (
+      e.gating?.enabled &&
+      e.gating.method !== undefined &&
+      findInference(e.gating.method, "gating") === undefined
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["gating", "method"],
+        message: `gating "${e.gating.method}" is not registered yet (registered: ${registeredNames(INFERENCE_COMPONENTS.filter((c) => c.kind === "gating"))})`,
+      });
+    }
+  });
+
+export const UncertaintyConfig = z.strictObject({
+  method: z.string().min(1),
+  coverage: z.number().gt(0).lt(1).default(0.9),
+  holdout_fraction: z.number().gt(0).lt(1).optional(),
+});
+
+export const InferenceConfig = z
+  .strictObject({
+    /** Calibrators applied to p_up in order, each fitted on the validation split only. */
+    calibrate: z.array(z.string().min(1)).nullable().default(null),
+    uncertainty: UncertaintyConfig.nullable().default(null),
+  })
+  .prefault({})
+  .superRefine((inf, ctx) => {
+    const calibrators = INFERENCE_COMPONENTS.filter((c) => c.kind === "calibration");
+    (inf.calibrate ?? []).forEach((name, i) => {
+      if (findInference(name, "calibration") === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["calibrate", i],
+          message: `calibrator "${name}" is not registered yet (registered: ${registeredNames(calibrators)})`,
+        });
+      }
+    });
+    if (inf.uncertainty !== null && findInference(inf.uncertainty.method, "conformal") === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["uncertainty", "method"],
+        message: `conformal method "${inf.uncertainty.method}" is not registered yet (registered: ${registeredNames(INFERENCE_COMPONENTS.filter((c) => c.kind === "conformal"))})`,
+      });
+    }
+  });
+
+export const PolicyConfig = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    algorithm: z.string().min(1).optional(),
+    inputs: z.array(OutputName).optional(),
+    outputs: z.array(z.string().min(1)).optional(),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .prefault({})
+  .superRefine((p, ctx) => {
+    if (!p.enabled) return;
+    if (p.algorithm === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["algorithm"],
+        message: "is required when policy.enabled is true",
+      });
+    } else if (findPolicy(p.algorithm) === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["algorithm"],
+        message: `RL policy "${p.algorithm}" is not registered yet (registered: ${registeredNames(POLICIES)})`,
+      });
+    }
+  });
+
+/** The cost-aware backtest on the test split (src/evaluation/backtest.ts). */
+export const BacktestConfig = z
+  .strictObject({
+    /** Long when p_up >= long_threshold; short when p_up <= short_threshold (if allow_short). */
+    long_threshold: z.number().gt(0).lt(1).default(0.55),
+    short_threshold: z.number().gt(0).lt(1).default(0.45),
+    allow_short: z.boolean().default(true),
+    /** Round-trip commission in ticks (half charged per side). */
+    cost_ticks: z.number().min(0).default(1),
+    /** Slippage per side, in ticks. */
+    slippage_ticks: z.number().min(0).default(0.5),
+  })
+  .prefault({})
+  .superRefine((b, ctx) => {
+    if (b.short_threshold >= b.long_threshold) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["short_threshold"],
+        message: `must be below long_threshold (${b.long_threshold}), was ${b.short_threshold}`,
+      });
+    }
+  });
+
+export const ExperimentConfig = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "must be letters, digits, _, . or -")
+      .default("default"),
+    /** Semantic version given to the bundle. */
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "must be a semantic version such as 1.0.0")
+      .default("1.0.0"),
+    symbol: z.string().min(1).default("SYNTH"),
+    /** Minimum price increment of the contract (ES/NQ 0.25, TX 1). */
+    tick_size: z.number().positive().default(0.25),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
+    data: DataConfig,
+    features: FeaturesConfig,
+    labels: LabelsConfig,
+    splits: SplitsConfig,
+    base_models: z.array(BaseModelConfig).default([]),
+    ensemble: EnsembleConfig,
+    inference: InferenceConfig,
+    policy: PolicyConfig,
+    backtest: BacktestConfig,
+    workers: WorkersConfig.prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.base_models.forEach((m, i) => {
+      const first = seen.get(m.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["base_models", i, "id"],
+          message: `"${m.id}" is already used by base_models[${first}]; give one of them a distinct id`,
+        });
+      }
+      seen.set(m.id, i);
+    });
+    const hasPUp = c.base_models.some((m) => m.outputs.includes("p_up"));
+    (c.inference.calibrate ?? []).forEach((name, i) => {
+      if (!hasPUp) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inference", "calibrate", i],
+          message: `${name} calibrates p_up, which no base model outputs`,
+        });
+      }
+    });
+  });
 
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
+export type BaseModelConfig = z.infer<typeof BaseModelConfig>;
 export type LabelsConfig = z.infer<typeof LabelsConfig>;
 export type SplitsConfig = z.infer<typeof SplitsConfig>;
 export type FeaturesConfig = z.infer<typeof FeaturesConfig>;
 export type DataConfig = z.infer<typeof DataConfig>;
-export type ModelConfig = z.infer<typeof ModelConfig>;
+export type BacktestConfig = z.infer<typeof BacktestConfig>;
+export type InferenceConfig = z.infer<typeof InferenceConfig>;

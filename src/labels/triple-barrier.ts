@@ -61,7 +61,7 @@ function checkParams(cfg: TripleBarrierParams, tickSize: number): void {
     );
   }
   if (!(tickSize > 0) || !Number.isFinite(tickSize)) {
-    throw new ConfigError(`data.tick_size ${tickSize} must be a positive number`, "data.tick_size");
+    throw new ConfigError(`tick_size ${tickSize} must be a positive number`, "tick_size");
   }
 }
 

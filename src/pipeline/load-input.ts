@@ -21,7 +21,7 @@ export async function loadInput(
   const bars = generateSynthBars({
     bars: config.data.synth_bars,
     seed: config.data.synth_seed,
-    tickSize: config.data.tick_size,
+    tickSize: config.tick_size,
   });
   const meta: InputMeta = {
     source: `synthetic(bars=${config.data.synth_bars}, seed=${config.data.synth_seed})`,

@@ -38,7 +38,20 @@ export interface SplitResult {
   dropped: { purged: number; embargoed: number; unlabeled: number };
 }
 
-export type SplitParams = Pick<SplitsConfig, "train" | "val" | "test" | "purge" | "embargo">;
+export interface SplitParams {
+  train: number;
+  val: number;
+  test: number;
+  /** Bars before each boundary whose samples are dropped if their label window may reach it. */
+  purge: number;
+  /** Bars skipped after each boundary. */
+  embargo: number;
+}
+
+/** The config's `splits:` section as kernel parameters. */
+export function splitParams(cfg: SplitsConfig): SplitParams {
+  return { train: cfg.train, val: cfg.val, test: cfg.test, purge: cfg.purge_bars, embargo: cfg.embargo_bars };
+}
 
 function checkParams(cfg: SplitParams): void {
   for (const k of ["train", "val", "test"] as const) {
@@ -57,7 +70,7 @@ function checkParams(cfg: SplitParams): void {
   }
   for (const k of ["purge", "embargo"] as const) {
     if (!Number.isInteger(cfg[k]) || cfg[k] < 0) {
-      throw new ConfigError(`splits.${k} ${cfg[k]} must be a whole number of bars ≥ 0`, `splits.${k}`);
+      throw new ConfigError(`splits.${k}_bars ${cfg[k]} must be a whole number of bars ≥ 0`, `splits.${k}_bars`);
     }
   }
 }
@@ -133,7 +146,7 @@ export function chronologicalSplit(
     if (count === 0) {
       throw new ConfigError(
         `the ${name} split is empty after purge (${cfg.purge} bars) and embargo (${cfg.embargo} bars) ` +
-          `over ${m} labelled rows: lower splits.purge / splits.embargo or use more data`,
+          `over ${m} labelled rows: lower splits.purge_bars / splits.embargo_bars or use more data`,
         "splits",
       );
     }

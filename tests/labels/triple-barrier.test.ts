@@ -128,7 +128,7 @@ describe("tripleBarrierLabels: hand-computed barriers", () => {
   it("rejects bad parameters with a ConfigError naming the field", () => {
     const b = bars([ROW0, FLAT]);
     expect(() => tripleBarrierLabels(b, { ...P, horizon: 0 }, 0.25)).toThrow(ConfigError);
-    expect(() => tripleBarrierLabels(b, P, 0)).toThrow(/data.tick_size/);
+    expect(() => tripleBarrierLabels(b, P, 0)).toThrow(/tick_size/);
     expect(() => tripleBarrierLabels(b, { ...P, atr_period: 0 }, 0.25)).toThrow(/labels.atr_period/);
   });
 });

@@ -7,7 +7,7 @@ import { LabelsConfig, SplitsConfig } from "../../src/config/schema.ts";
 import { sliceBars } from "../../src/data/bars.ts";
 import { loadBars } from "../../src/data/ingest/index.ts";
 import { tripleBarrierLabels } from "../../src/labels/triple-barrier.ts";
-import { chronologicalSplit } from "../../src/splits/chronological.ts";
+import { chronologicalSplit, splitParams } from "../../src/splits/chronological.ts";
 import { realDataPath } from "../helpers/real-data.ts";
 import { naiveLabels } from "../labels/naive-labels.ts";
 import { splitViolations } from "./split-invariants.ts";
@@ -41,7 +41,7 @@ describe.each(CASES)("labels and splits on real $name bars", ({ name, tick }) =>
     for (const l of labels.label) if (!Number.isNaN(l)) counts.set(l, (counts.get(l) ?? 0) + 1);
     expect([...counts.keys()].sort()).toEqual([-1, 0, 1]);
 
-    const splits = SplitsConfig.parse({});
+    const splits = splitParams(SplitsConfig.parse({}));
     const split = chronologicalSplit(labels, bars.length, splits);
     expect(splitViolations(split, labels.t1Index, bars.length, splits)).toEqual([]);
     expect(split.dropped.embargoed).toBe(2 * splits.embargo);

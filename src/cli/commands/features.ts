@@ -75,7 +75,7 @@ export function registerFeatures(program: Command): void {
       );
       try {
         const { bars, meta } = await loadInput(raw.data, config);
-        const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+        const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
         const out = raw.out;
         const { rows, columns } = await writeFeatureFile({
           bars,

@@ -3,7 +3,9 @@ import { registerBundle } from "./bundle.ts";
 import { registerDataSynth } from "./data-synth.ts";
 import { registerDataValidate } from "./data-validate.ts";
 import { registerFeatures } from "./features.ts";
-import { registerRun } from "./run.ts";
+import { registerPredict } from "./predict.ts";
+import { registerRegistry } from "./registry.ts";
+import { registerTrain } from "./train.ts";
 import { registerWorkers } from "./workers.ts";
 
 /** The only list of commands: each entry adds its subcommands to the program. */
@@ -12,7 +14,9 @@ const registrations: ReadonlyArray<(program: Command) => void> = [
   registerDataSynth,
   registerDataValidate,
   registerFeatures,
-  registerRun,
+  registerPredict,
+  registerRegistry,
+  registerTrain,
   registerWorkers,
 ];
 

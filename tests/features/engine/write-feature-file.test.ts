@@ -26,7 +26,7 @@ function metaOf(b: Bars) {
 
 describe("writeFeatureFile", () => {
   const config = parseConfig({ features: { chunk_rows: 1000 } });
-  const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+  const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
 
   it("writes timestamp, every engine column as float32 and nullable targets, with metadata", async () => {
     const out = join(dir, "a.arrow");
@@ -108,7 +108,7 @@ describe("writeFeatureFile", () => {
 describe("writeFeatureFile on several threads", () => {
   it("writes the same bytes with 1, 2 and 3 threads", async () => {
     const config = parseConfig({ features: { chunk_rows: 1024 } });
-    const labels = tripleBarrierLabels(bars, config.labels, config.data.tick_size);
+    const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
     const files = await Promise.all(
       [1, 2, 3].map(async (threads) => {
         const out = join(dir, `threads${threads}.arrow`);

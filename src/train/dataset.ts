@@ -1,0 +1,70 @@
+/**
+ * The training dataset of one run: bars (file or synthetic) → validation → triple-barrier targets and
+ * features (computed by the same engine `mlf features` and `mlf predict` use) → rows past the feature
+ * warm-up → chronological train/val/test split with purge and embargo → standard scaler fitted on the
+ * train rows only. Everything a model stage needs, in memory.
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { ExperimentConfig } from "../config/schema.ts";
+import type { Bars } from "../data/bars.ts";
+import { writeFeatureFile } from "../features/engine/write-feature-file.ts";
+import { type Labels, tripleBarrierLabels } from "../labels/triple-barrier.ts";
+import { warmupBarsOf } from "../models/warmup.ts";
+import { type InputMeta, loadInput } from "../pipeline/load-input.ts";
+import { fitScaler } from "../scalers/fit-scaler.ts";
+import type { ScalerParams } from "../scalers/scaler-params.ts";
+import { chronologicalSplit, type SplitResult, splitParams } from "../splits/chronological.ts";
+import { type FeatureFrame, readFeatureFrame } from "../views/feature-frame.ts";
+
+export interface Dataset {
+  bars: Bars;
+  meta: InputMeta;
+  labels: Labels;
+  frame: FeatureFrame;
+  /** Rows before this index are feature warm-up: never trained, evaluated or predicted on. */
+  warmupBars: number;
+  split: SplitResult;
+  scaler: ScalerParams;
+}
+
+export type StageReporter = (stage: string, detail?: string) => void;
+
+/** Labels with every row before `from` marked unlabelled, so no split can use it. */
+function labelsFrom(labels: Labels, from: number): Pick<Labels, "t1Index"> {
+  const t1Index = labels.t1Index.slice();
+  t1Index.fill(-1, 0, Math.min(from, t1Index.length));
+  return { t1Index };
+}
+
+export async function buildDataset(
+  config: ExperimentConfig,
+  opts: { dataPath?: string; workDir: string; report?: StageReporter },
+): Promise<Dataset> {
+  const report = opts.report ?? (() => {});
+  const { bars, meta } = await loadInput(opts.dataPath, config);
+  report("data", `${meta.source}: ${bars.length} bars, ${meta.gaps.count} gaps`);
+  for (const w of meta.warnings) report("warning", w);
+
+  const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
+  const featurePath = join(opts.workDir, "features.arrow");
+  await writeFeatureFile({
+    bars,
+    meta: { fingerprint: meta.fingerprint, hasVolume: meta.hasVolume, warnings: meta.warnings },
+    config,
+    outPath: featurePath,
+    labels,
+  });
+  const frame = readFeatureFrame(featurePath);
+  rmSync(featurePath, { force: true });
+  report("features", `${frame.featureNames.length} columns`);
+
+  const warmupBars = warmupBarsOf(frame.featureNames);
+  const split = chronologicalSplit(labelsFrom(labels, warmupBars), bars.length, splitParams(config.splits));
+  const scaler = fitScaler("standard", frame.featureNames, frame.features, split.train);
+  report(
+    "splits",
+    `train ${split.train.length} / val ${split.val.length} / test ${split.test.length} (warm-up ${warmupBars} bars, purged ${split.dropped.purged}, embargoed ${split.dropped.embargoed})`,
+  );
+  return { bars, meta, labels, frame, warmupBars, split, scaler };
+}

@@ -1,0 +1,167 @@
+/**
+ * One base model of a config: fitted on a Python worker on the train rows (early stopping on the val
+ * rows), handed back as ONNX, then run here in onnxruntime-node on the val and test rows. Those ONNX
+ * predictions are what evaluation, calibration and the bundle use; the worker's native predictions
+ * on the same rows are kept only to measure parity, and a model whose ONNX graph does not reproduce
+ * them within PARITY_TOLERANCE is refused.
+ */
+import type { BaseModelConfig } from "../config/schema.ts";
+import { WorkerError } from "../core/errors.ts";
+import { openTabularSession, runTabular } from "../models/onnx-runner.ts";
+import { modelInputColumns, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
+import { findModel, type OutputName } from "../registry/index.ts";
+import type { ColumnSet } from "../workers/arrow-frames.ts";
+import type { WorkerPool } from "../workers/pool.ts";
+import type { outputNames as OUTPUT_HEADS } from "../workers/protocol/messages.ts";
+import type { Dataset } from "./dataset.ts";
+
+/** Max |ONNX in Node − native| allowed on any output, any row (issue 4: ≤ 1e-5 on p_up). */
+export const PARITY_TOLERANCE = 1e-5;
+
+/** The column each output head is fitted on. */
+export const OUTPUT_TARGETS: Partial<Record<OutputName, "target_label" | "target_ret">> = {
+  p_up: "target_label",
+  E_r: "target_ret",
+};
+
+export interface FittedBaseModel {
+  id: string;
+  name: string;
+  outputs: readonly OutputName[];
+  params: Record<string, unknown>;
+  onnx: Uint8Array;
+  inputName: string;
+  opset: number;
+  fitSeconds: number;
+  attempts: number;
+  workerMetrics: Record<string, number>;
+  libraryVersions: Record<string, string>;
+  /** ONNX-in-Node predictions per output, aligned with split.val / split.test. */
+  val: Map<string, Float64Array>;
+  test: Map<string, Float64Array>;
+  parity: Record<string, { rows: number; max_abs_diff: number }>;
+}
+
+function targetColumn(ds: Dataset, column: "target_label" | "target_ret", rows: Int32Array): Float32Array {
+  const src = column === "target_label" ? ds.labels.label : ds.labels.ret;
+  const out = new Float32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = src[rows[k]!]!;
+  return out;
+}
+
+function frameColumns(
+  ds: Dataset,
+  rows: Int32Array,
+  targets: readonly ("target_label" | "target_ret")[],
+): ColumnSet {
+  const features = modelInputColumns(ds.frame, ds.scaler, rows);
+  return [
+    ...ds.frame.featureNames.map((name, j) => [name, features[j]!] as const),
+    ...targets.map((t) => [t, targetColumn(ds, t, rows)] as const),
+  ];
+}
+
+function concatRows(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+export async function fitBaseModel(
+  pool: WorkerPool,
+  model: BaseModelConfig,
+  ds: Dataset,
+  seed: number,
+): Promise<FittedBaseModel> {
+  const entry = findModel(model.name);
+  if (entry === undefined) throw new WorkerError("WORKER_FAILED", `model "${model.name}" is not registered`);
+  const outputs = model.outputs as OutputName[];
+  const heads = outputs.map((name) => {
+    const target = OUTPUT_TARGETS[name];
+    if (target === undefined) {
+      throw new WorkerError(
+        "WORKER_FAILED",
+        `model "${model.id}": output ${name} has no training target yet`,
+        {
+          model: model.id,
+        },
+      );
+    }
+    return { name: name as (typeof OUTPUT_HEADS)[number], target };
+  });
+  const targets = [...new Set(heads.map((h) => h.target))];
+  const { split } = ds;
+  const predictRows = concatRows(split.val, split.test);
+
+  const outcome = await pool.fit({
+    modelId: entry.fitter,
+    params: model.config,
+    seed,
+    view: "feature_matrix",
+    inputShape: [ds.frame.featureNames.length],
+    outputs: heads,
+    train: frameColumns(ds, split.train, targets),
+    valid: frameColumns(ds, split.val, targets),
+    predict: frameColumns(ds, predictRows, []),
+  });
+
+  const session = await openTabularSession(outcome.onnx.bytes, outcome.onnx.inputName, `model ${model.id}`);
+  const transform = transformOf(ds.frame.featureNames, ds.scaler);
+  const f = ds.frame.featureNames.length;
+  const viaOnnx = await runTabular(session, predictRows.length, f, outputs, (from, to, out) =>
+    modelInputRowMajor(ds.frame, transform, predictRows, from, to, out),
+  );
+  await session.session.release();
+
+  const parity: FittedBaseModel["parity"] = {};
+  for (const name of outputs) {
+    const native = outcome.predictions.columns.get(name);
+    const onnx = viaOnnx.get(name)!;
+    if (native === undefined || native.length !== onnx.length) {
+      throw new WorkerError(
+        "WORKER_FAILED",
+        `model "${model.id}": the worker returned no native ${name} predictions`,
+        {
+          model: model.id,
+        },
+      );
+    }
+    let max = 0;
+    for (let i = 0; i < onnx.length; i++) {
+      const d = Math.abs(onnx[i]! - Number(native[i]));
+      max = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(max, d);
+    }
+    if (!(max <= PARITY_TOLERANCE)) {
+      throw new WorkerError(
+        "WORKER_FAILED",
+        `model "${model.id}": ${name} from ONNX in onnxruntime-node differs from the worker's by ${max} (tolerance ${PARITY_TOLERANCE}); the model is not kept`,
+        { model: model.id },
+      );
+    }
+    parity[name] = { rows: onnx.length, max_abs_diff: max };
+  }
+  const nVal = split.val.length;
+  const val = new Map<string, Float64Array>();
+  const test = new Map<string, Float64Array>();
+  for (const [name, values] of viaOnnx) {
+    val.set(name, values.slice(0, nVal));
+    test.set(name, values.slice(nVal));
+  }
+  return {
+    id: model.id,
+    name: model.name,
+    outputs,
+    params: model.config,
+    onnx: outcome.onnx.bytes,
+    inputName: outcome.onnx.inputName,
+    opset: outcome.onnx.opset,
+    fitSeconds: outcome.fitSeconds,
+    attempts: outcome.attempts,
+    workerMetrics: outcome.metrics,
+    libraryVersions: outcome.libraryVersions,
+    val,
+    test,
+    parity,
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * `mlf train`: one config in, one run directory out.
+ *
+ *   RUN_DIR/bundle/        the model bundle (ONNX + JSON, checksummed; docs/bundle.md)
+ *   RUN_DIR/metrics.json   validation/test metrics, parity per model, backtest (same as in the bundle)
+ *   RUN_DIR/timings.json   wall time per stage and per fit (kept out of the bundle: it varies by run)
+ *   RUN_DIR/train.log      one JSON line per stage
+ *
+ * The run directory is assembled beside its final place and renamed into it, so a failed run leaves
+ * nothing half-written and a previous run survives until the new one is complete. Nothing time- or
+ * machine-dependent enters the bundle except its `created` stamp, which its checksum excludes: the
+ * same config, data and seed give the same bundle checksum.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { writeBundle } from "../bundle/index.ts";
+import { featureSchemaSha256 } from "../bundle/manifest.ts";
+import type { ExperimentConfig } from "../config/schema.ts";
+import { writeFileAtomicSync } from "../core/atomic-write.ts";
+import { ConfigError } from "../core/errors.ts";
+import { replaceDirectory } from "../core/replace-dir.ts";
+import { canonicalJson, fingerprintConfig } from "../data/fingerprint.ts";
+import { mlfVersion } from "../features/engine/feature-file-metadata.ts";
+import { preprocessingToJson } from "../models/preprocessing.ts";
+import type { OutputName } from "../registry/index.ts";
+import { poolOptionsFromConfig } from "../workers/config.ts";
+import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
+import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
+import { evaluateTest, fitCalibrations, type TestEvaluation } from "./evaluate.ts";
+import { type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
+
+export interface TrainOptions {
+  dataPath?: string;
+  outDir: string;
+  report?: StageReporter;
+  onWorkerEvent?: (event: PoolEvent) => void;
+}
+
+export interface TrainSummary {
+  runDir: string;
+  bundleDir: string;
+  bundleChecksum: string;
+  metrics: TrainMetrics;
+  timings: Record<string, number>;
+}
+
+export interface TrainMetrics {
+  format: "mlf-metrics";
+  format_version: 1;
+  name: string;
+  version: string;
+  fingerprints: { dataset_sha256: string; config_sha256: string };
+  dataset: {
+    source: string;
+    rows: number;
+    gaps: number;
+    has_volume: boolean;
+    warmup_bars: number;
+    features: number;
+    split: { train: number; val: number; test: number; purged: number; embargoed: number; unlabeled: number };
+    train_label_balance: { down: number; flat: number; up: number };
+  };
+  served: { model: string; outputs: readonly OutputName[]; rule: string };
+  models: Record<
+    string,
+    {
+      model: string;
+      outputs: readonly OutputName[];
+      params: Record<string, unknown>;
+      parity_max_abs_diff: number;
+      parity: Record<string, { rows: number; max_abs_diff: number }>;
+      parity_tolerance: number;
+      worker_metrics: Record<string, number>;
+      calibration: {
+        methods: readonly string[];
+        fitted_on: "val";
+        val_ece_before: number | null;
+        val_ece_after: number | null;
+        reliability_before: unknown;
+        reliability_after: unknown;
+      } | null;
+    }
+  >;
+  test: TestEvaluation;
+  backtest_params: Record<string, unknown>;
+}
+
+function labelBalance(ds: Dataset) {
+  const b = { down: 0, flat: 0, up: 0 };
+  for (const r of ds.split.train) {
+    const l = ds.labels.label[r]!;
+    if (l < 0) b.down++;
+    else if (l > 0) b.up++;
+    else b.flat++;
+  }
+  return b;
+}
+
+function datasetSource(ds: Dataset): string {
+  return ds.meta.format === "synthetic" ? ds.meta.source : resolve(ds.meta.source);
+}
+
+export async function train(config: ExperimentConfig, opts: TrainOptions): Promise<TrainSummary> {
+  if (config.base_models.length === 0) {
+    throw new ConfigError(
+      "base_models: is empty; list at least one model to train (see configs/fast-baseline.yaml)",
+      "base_models",
+    );
+  }
+  const runDir = resolve(opts.outDir);
+  const stage = join(dirname(runDir), `.${runDir.split("/").pop()}.partial-${process.pid}`);
+  const logLines: string[] = [];
+  const timings: Record<string, number> = {};
+  let last = performance.now();
+  const t0 = last;
+  const report: StageReporter = (name, detail) => {
+    logLines.push(
+      JSON.stringify({ ts: new Date().toISOString(), stage: name, ...(detail ? { detail } : {}) }),
+    );
+    opts.report?.(name, detail);
+  };
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Number(((now - last) / 1000).toFixed(3));
+    last = now;
+  };
+
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  try {
+    const ds = await buildDataset(config, {
+      ...(opts.dataPath ? { dataPath: opts.dataPath } : {}),
+      workDir: stage,
+      report,
+    });
+    lap("dataset_s");
+
+    report("fit", `${config.base_models.map((m) => m.id).join(", ")} on ${ds.split.train.length} train rows`);
+    const pool = await WorkerPool.start({
+      ...poolOptionsFromConfig(config.workers),
+      ...(opts.onWorkerEvent !== undefined ? { onEvent: opts.onWorkerEvent } : {}),
+    });
+    let fitted: FittedBaseModel[];
+    try {
+      fitted = await Promise.all(config.base_models.map((m) => fitBaseModel(pool, m, ds, config.seed)));
+    } finally {
+      await pool.close();
+    }
+    for (const m of fitted) {
+      timings[`fit_${m.id}_s`] = Number(m.fitSeconds.toFixed(3));
+      const worst = Math.max(...Object.values(m.parity).map((p) => p.max_abs_diff));
+      report(
+        "parity",
+        `${m.id}: ONNX in Node vs native max |Δ| ${worst.toExponential(2)} (tolerance ${PARITY_TOLERANCE})`,
+      );
+    }
+    lap("fit_s");
+
+    report("calibrate", config.inference.calibrate?.join(" → ") ?? "none");
+    const calibrations = fitCalibrations(config, ds, fitted);
+    report("evaluate", `test split (${ds.split.test.length} rows), evaluated once`);
+    const test = evaluateTest(config, ds, fitted, calibrations);
+    lap("evaluate_s");
+
+    const primary = fitted[0]!;
+    const metrics: TrainMetrics = {
+      format: "mlf-metrics",
+      format_version: 1,
+      name: config.name,
+      version: config.version,
+      fingerprints: { dataset_sha256: ds.meta.fingerprint, config_sha256: fingerprintConfig(config) },
+      dataset: {
+        source: datasetSource(ds),
+        rows: ds.bars.length,
+        gaps: ds.meta.gaps.count,
+        has_volume: ds.meta.hasVolume,
+        warmup_bars: ds.warmupBars,
+        features: ds.frame.featureNames.length,
+        split: {
+          train: ds.split.train.length,
+          val: ds.split.val.length,
+          test: ds.split.test.length,
+          ...ds.split.dropped,
+        },
+        train_label_balance: labelBalance(ds),
+      },
+      served: {
+        model: primary.id,
+        outputs: primary.outputs,
+        rule: "no ensemble: the bundle serves the first base model's outputs; the others are evaluated and bundled",
+      },
+      models: Object.fromEntries(
+        fitted.map((m) => {
+          const cal = calibrations.get(m.id);
+          return [
+            m.id,
+            {
+              model: m.name,
+              outputs: m.outputs,
+              params: m.params,
+              parity_max_abs_diff: Math.max(...Object.values(m.parity).map((p) => p.max_abs_diff)),
+              parity: m.parity,
+              parity_tolerance: PARITY_TOLERANCE,
+              worker_metrics: m.workerMetrics,
+              calibration: cal
+                ? {
+                    methods: config.inference.calibrate ?? [],
+                    fitted_on: "val" as const,
+                    val_ece_before: cal.val.ece_before,
+                    val_ece_after: cal.val.ece_after,
+                    reliability_before: cal.val.reliability_before,
+                    reliability_after: cal.val.reliability_after,
+                  }
+                : null,
+            },
+          ];
+        }),
+      ),
+      test,
+      backtest_params: { ...config.backtest, tick_size: config.tick_size },
+    };
+    const metricsText = `${JSON.stringify(metrics, null, 2)}\n`;
+
+    report("bundle", `${config.name} ${config.version}`);
+    const files = new Map<string, Uint8Array | string>();
+    for (const m of fitted) files.set(`models/${m.id}.onnx`, m.onnx);
+    files.set(
+      "preprocessing.json",
+      preprocessingToJson({
+        featureNames: ds.frame.featureNames,
+        featureConfig: { families: config.features.families ?? null, exclude: [...config.features.exclude] },
+        hasVolume: ds.meta.hasVolume,
+        warmupBars: ds.warmupBars,
+        scaler: ds.scaler,
+      }),
+    );
+    if (calibrations.size > 0) {
+      const chains = Object.fromEntries([...calibrations].map(([id, c]) => [id, c.chain.toJSON()]));
+      files.set(
+        "calibration.json",
+        `${JSON.stringify({ format: "mlf-calibration", format_version: 1, output: "p_up", models: chains }, null, 2)}\n`,
+      );
+    }
+    files.set("metrics.json", metricsText);
+    files.set("config.json", `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
+    const libraryVersions: Record<string, string> = { mlf: mlfVersion() };
+    for (const m of fitted) Object.assign(libraryVersions, m.libraryVersions);
+    const names = ds.frame.featureNames;
+    const dtypes = names.map(() => "float32" as const);
+    const written = await writeBundle(join(stage, "bundle"), {
+      manifest: {
+        name: config.name,
+        version: config.version,
+        mlf_version: mlfVersion(),
+        fingerprints: metrics.fingerprints,
+        symbol: config.symbol,
+        feature_schema: { names: [...names], dtypes, sha256: featureSchemaSha256(names, dtypes) },
+        warmup_bars: ds.warmupBars,
+        input: { view: "feature_matrix", shape: ["batch", names.length] },
+        outputs: [...primary.outputs],
+        models: fitted.map((m) => ({
+          name: m.id,
+          model: m.name,
+          file: `models/${m.id}.onnx`,
+          input_name: m.inputName,
+          outputs: [...m.outputs],
+          opset: m.opset,
+          params: m.params,
+        })),
+        preprocessing: "preprocessing.json",
+        calibration: calibrations.size > 0 ? "calibration.json" : null,
+        metrics: "metrics.json",
+        config: "config.json",
+        library_versions: libraryVersions,
+      },
+      files,
+    });
+    lap("bundle_s");
+    timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
+
+    writeFileAtomicSync(join(stage, "metrics.json"), metricsText);
+    writeFileAtomicSync(join(stage, "timings.json"), `${JSON.stringify(timings, null, 2)}\n`);
+    report("done", `bundle checksum ${written.bundle_checksum}`);
+    writeFileAtomicSync(join(stage, "train.log"), `${logLines.join("\n")}\n`);
+    replaceDirectory(stage, runDir);
+    return {
+      runDir,
+      bundleDir: join(runDir, "bundle"),
+      bundleChecksum: written.bundle_checksum,
+      metrics,
+      timings,
+    };
+  } catch (e) {
+    rmSync(stage, { recursive: true, force: true });
+    throw e;
+  }
+}
