@@ -130,6 +130,13 @@ export const BundleManifestSchema = z.strictObject(manifestShape).superRefine((m
       `is ${fs.sha256.slice(0, 12)}…, names+dtypes hash to ${schemaHash.slice(0, 12)}…`,
     );
   }
+  const width = m.input.shape.at(-1);
+  if (m.input.view === "feature_matrix" && typeof width === "number" && width !== fs.names.length) {
+    issue(
+      ["input", "shape"],
+      `the feature_matrix is ${width} wide but feature_schema has ${fs.names.length} names`,
+    );
+  }
   const dupOutputs = duplicates(m.outputs);
   if (dupOutputs.length > 0) issue(["outputs"], `duplicate outputs: ${dupOutputs.join(", ")}`);
   const dupModels = duplicates(m.models.map((x) => x.name));

@@ -272,6 +272,10 @@ describe("forgeries that re-seal manifest.sha256.json", () => {
         (m) => ((m.feature_schema as { names: string[] }).names[0] = "ret_2m"),
         /^schema error at feature_schema\.sha256: /,
       ],
+      [
+        (m) => (m.input = { view: "feature_matrix", shape: ["batch", 5] }),
+        /^schema error at input\.shape: the feature_matrix is 5 wide but feature_schema has 4 names$/,
+      ],
       [(m) => (m.format_version = 2), /^format_version 2 is not supported \(this mlf reads 1\)$/],
       [(m) => (m.format = "other"), /^format is "other", not "mlf-bundle"$/],
     ];
