@@ -28,19 +28,16 @@ export const TemperatureScalingJsonSchema = z.strictObject({
 });
 export type TemperatureScalingJson = z.infer<typeof TemperatureScalingJsonSchema>;
 
-function gradient(z: Float64Array, y: Float64Array, s: number): number {
+/** Gradient g(s) = Σ (sigmoid(s·z) − y)·z of the summed log loss, and its derivative, in one pass. */
+function gradientAndCurvature(z: Float64Array, y: Float64Array, s: number): { g: number; h: number } {
   let g = 0;
-  for (let i = 0; i < z.length; i++) g += (sigmoid(s * z[i]) - y[i]) * z[i];
-  return g;
-}
-
-function curvature(z: Float64Array, s: number): number {
   let h = 0;
   for (let i = 0; i < z.length; i++) {
     const q = sigmoid(s * z[i]);
+    g += (q - y[i]) * z[i];
     h += q * (1 - q) * z[i] * z[i];
   }
-  return h;
+  return { g, h };
 }
 
 /** Mean log loss of sigmoid(s·z) against y, computed as softplus(s·z) − y·s·z. */
@@ -54,24 +51,28 @@ function meanLoss(z: Float64Array, y: Float64Array, s: number): number {
 function fitInverseTemperature(z: Float64Array, y: Float64Array): number {
   const sMin = 1 / TEMPERATURE_RANGE[1];
   const sMax = 1 / TEMPERATURE_RANGE[0];
-  const g1 = gradient(z, y, 1);
-  if (g1 === 0) return 1;
-  let lo = g1 > 0 ? sMin : 1;
-  let hi = g1 > 0 ? 1 : sMax;
-  if (g1 > 0 && gradient(z, y, sMin) >= 0) return sMin;
-  if (g1 < 0 && gradient(z, y, sMax) <= 0) return sMax;
+  const at1 = gradientAndCurvature(z, y, 1);
+  if (at1.g === 0) return 1;
+  let lo = at1.g > 0 ? sMin : 1;
+  let hi = at1.g > 0 ? 1 : sMax;
+  if (at1.g > 0 && gradientAndCurvature(z, y, sMin).g >= 0) return sMin;
+  if (at1.g < 0 && gradientAndCurvature(z, y, sMax).g <= 0) return sMax;
   let s = 1;
+  let { g, h } = at1;
   for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
-    const g = gradient(z, y, s);
     if (g === 0) break;
     if (g > 0) hi = s;
     else lo = s;
-    const h = curvature(z, s);
-    let next = h > 0 ? s - g / h : Number.NaN;
-    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    const step = Math.abs(next - s);
+    const step = h > 0 ? g / h : Number.NaN;
+    if (Math.abs(step) <= STEP_TOLERANCE * s) {
+      s = Math.min(Math.max(s - step, lo), hi);
+      break;
+    }
+    let next = s - step;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2; // a Newton step outside the bracket: bisect
     s = next;
-    if (step <= STEP_TOLERANCE * s || hi - lo <= STEP_TOLERANCE * s) break;
+    if (hi - lo <= STEP_TOLERANCE * s) break;
+    ({ g, h } = gradientAndCurvature(z, y, s));
   }
   return meanLoss(z, y, s) <= meanLoss(z, y, 1) ? s : 1;
 }
