@@ -21,7 +21,7 @@ export {
   type ModelEntry,
 } from "./manifest.ts";
 export { checkOnnx, NotOnnxError, type OnnxSummary } from "./onnx-check.ts";
-export { type VerifiedBundle, verifyBundle } from "./verify.ts";
+export { type VerifiedBundle, type VerifyOptions, verifyBundle } from "./verify.ts";
 export {
   toJsonText,
   type WriteBundleInput,

@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { loadBundle } from "./load.ts";
+import type { VerifyOptions } from "./verify.ts";
 
 export interface BundleSummary {
   dir: string;
@@ -35,8 +36,8 @@ function numbersOf(section: unknown): Record<string, number> | null {
   return out;
 }
 
-export async function inspectBundle(dir: string): Promise<BundleSummary> {
-  const bundle = await loadBundle(dir);
+export async function inspectBundle(dir: string, options: VerifyOptions = {}): Promise<BundleSummary> {
+  const bundle = await loadBundle(dir, options);
   const m = bundle.manifest;
   const metrics = await bundle.readJson(m.metrics, MetricsSchema);
   const sizes = Object.values(m.files).map((f) => f.bytes);

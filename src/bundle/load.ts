@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { parseJsonBytes } from "./content.ts";
 import { BundleFileError } from "./errors.ts";
 import { type BundleManifest, describeZodError, sha256Hex } from "./manifest.ts";
-import { readRegularFile, shortHash, verifyBundle } from "./verify.ts";
+import { readRegularFile, shortHash, type VerifyOptions, verifyBundle } from "./verify.ts";
 
 export interface LoadedBundle {
   dir: string;
@@ -18,8 +18,9 @@ export interface LoadedBundle {
   onnxBytes(modelName: string): Promise<Uint8Array>;
 }
 
-export async function loadBundle(dir: string): Promise<LoadedBundle> {
-  const { manifest, bundle_checksum } = await verifyBundle(dir);
+/** Verifies `dir` (with `options.expectChecksum` when given), then returns reading access to it. */
+export async function loadBundle(dir: string, options: VerifyOptions = {}): Promise<LoadedBundle> {
+  const { manifest, bundle_checksum } = await verifyBundle(dir, options);
 
   const readVerified = async (path: string): Promise<Uint8Array> => {
     const entry = manifest.files[path];

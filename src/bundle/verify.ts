@@ -186,8 +186,17 @@ async function checkNothingElse(dir: string, manifest: BundleManifest): Promise<
   await visit("");
 }
 
+export interface VerifyOptions {
+  /**
+   * The bundle checksum the caller trusts (from a deployment config, a registry, a release note).
+   * Checksums alone show a bundle is intact; only a comparison with a value kept elsewhere shows it is
+   * the bundle you meant, since whoever can rewrite every file can also re-seal the manifest.
+   */
+  expectChecksum?: string;
+}
+
 /** Verifies the bundle in `dir` (see the module comment for the order); throws BundleFileError on the first failure. */
-export async function verifyBundle(dir: string): Promise<VerifiedBundle> {
+export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<VerifiedBundle> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(dir);
@@ -204,6 +213,14 @@ export async function verifyBundle(dir: string): Promise<VerifiedBundle> {
     throw new BundleFileError(
       MANIFEST_FILE,
       `bundle checksum mismatch (expected ${shortHash(manifest.bundle_checksum)}, actual ${shortHash(actual)})`,
+      dir,
+    );
+  }
+  const expected = options.expectChecksum;
+  if (expected !== undefined && expected.toLowerCase() !== actual) {
+    throw new BundleFileError(
+      MANIFEST_FILE,
+      `bundle checksum ${shortHash(actual)} is not the expected ${shortHash(expected.toLowerCase())}: this is another bundle`,
       dir,
     );
   }

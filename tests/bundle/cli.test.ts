@@ -65,6 +65,21 @@ describe("mlf bundle verify", () => {
     }
   });
 
+  it("--expect: the right checksum passes, another one fails, a malformed one is a usage error", async () => {
+    const ok = await mlf("bundle", "verify", good, "--expect", checksum.toUpperCase());
+    expect(ok.exitCode).toBe(0);
+    const other = await mlf("bundle", "verify", good, "--expect", "0".repeat(64));
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toBe(
+      `error: bundle ${good}: manifest.json: bundle checksum ${checksum.slice(0, 12)}… is not the expected 000000000000…: this is another bundle`,
+    );
+    const bad = await mlf("bundle", "verify", good, "--expect", "abc");
+    expect([bad.exitCode, bad.stderr]).toEqual([
+      2,
+      'error: --expect must be a bundle checksum (64 hex digits), got "abc"',
+    ]);
+  });
+
   it("a .pkl beside the models: exit 2 naming it", async () => {
     const dir = copy("pkl");
     writeFileSync(join(dir, "models", "model.pkl"), "cos\nsystem\n");

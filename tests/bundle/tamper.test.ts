@@ -28,8 +28,8 @@ function copy(): string {
   return dir;
 }
 
-async function failure(dir: string): Promise<BundleFileError> {
-  const err = await verifyBundle(dir).then(
+async function failure(target: string | Promise<unknown>): Promise<BundleFileError> {
+  const err = await (typeof target === "string" ? verifyBundle(target) : target).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -190,6 +190,17 @@ describe("forgeries that re-seal manifest.sha256.json", () => {
     reseal(dir, (m) => (m.created = "2030-01-01T00:00:00Z"), false);
     const ok = await verifyBundle(dir);
     expect(ok.bundle_checksum).toBe((await verifyBundle(pristine)).bundle_checksum);
+  });
+
+  it("a fully re-sealed forgery passes the checksums but not a comparison with the trusted checksum", async () => {
+    const trusted = (await verifyBundle(pristine)).bundle_checksum;
+    const dir = copy();
+    reseal(dir, (m) => (m.warmup_bars = 0));
+    await expect(verifyBundle(dir)).resolves.toMatchObject({ ok: true });
+    await expect(verifyBundle(pristine, { expectChecksum: trusted })).resolves.toMatchObject({ ok: true });
+    const err = await failure(verifyBundle(dir, { expectChecksum: trusted }));
+    expect(err.file).toBe("manifest.json");
+    expect(err.reason).toMatch(/is not the expected [0-9a-f]{12}…: this is another bundle$/);
   });
 
   it("a model replaced by a pickle that the manifest lists with its true hash: not an ONNX model", async () => {
