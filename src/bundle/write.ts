@@ -200,6 +200,7 @@ export async function writeBundle(
   const parent = dirname(target);
   const firstCreated = mkdirSync(parent, { recursive: true });
   const tmp = sideName(target, "tmp");
+  let old: string | undefined;
   try {
     mkdirSync(tmp);
     if (files.some(([path]) => path.startsWith(`${MODELS_DIR}/`))) mkdirSync(join(tmp, MODELS_DIR));
@@ -216,21 +217,23 @@ export async function writeBundle(
     if (state === "absent") {
       renameSync(tmp, target);
     } else {
-      const old = sideName(target, "old");
-      renameSync(target, old);
+      const aside = sideName(target, "old");
+      renameSync(target, aside);
       try {
         renameSync(tmp, target);
       } catch (e) {
-        renameSync(old, target);
+        renameSync(aside, target);
         throw e;
       }
-      rmSync(old, { recursive: true, force: true });
+      old = aside;
     }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (firstCreated !== undefined) removeEmptyDirs(parent, firstCreated);
     throw e;
   }
+  // Committed: the replaced bundle goes only now, so no failure above can lose it.
+  if (old !== undefined) rmSync(old, { recursive: true, force: true });
   await syncDir(parent);
   return { dir, manifest, bundle_checksum: manifest.bundle_checksum };
 }
