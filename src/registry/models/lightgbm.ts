@@ -20,11 +20,13 @@ const params = z.strictObject({
   reg_alpha: z.number().min(0).default(0),
   reg_lambda: z.number().min(0).default(0),
   max_bin: z.int().min(2).max(65_535).default(255),
-  /** Rounds without improvement of the validation loss before stopping; the best iteration is kept. */
-  early_stopping_rounds: z.int().min(1).default(50),
+  /** Rounds without improvement of the validation loss before stopping (0: never); the best iteration is kept. */
+  early_stopping_rounds: z.int().min(0).default(50),
   /** Fixed so fits are reproducible bit for bit (LightGBM's deterministic mode depends on it). */
   num_threads: z.int().min(1).max(256).default(2),
   e_r_objective: z.enum(["huber", "l2"]).default("huber"),
+  /** Huber transition point for E_r; null: the library's default. */
+  huber_delta: z.number().gt(0).nullable().default(null),
 });
 
 export const lightgbm: ModelEntry = {

@@ -13,10 +13,13 @@ const params = z.strictObject({
   reg_lambda: z.number().min(0).default(1),
   gamma: z.number().min(0).default(0),
   max_bin: z.int().min(2).max(65_535).default(256),
-  tree_method: z.enum(["hist"]).default("hist"),
-  early_stopping_rounds: z.int().min(1).default(50),
+  tree_method: z.enum(["hist", "approx", "exact"]).default("hist"),
+  /** Rounds without improvement of the validation loss before stopping (0: never); the best iteration is kept. */
+  early_stopping_rounds: z.int().min(0).default(50),
   num_threads: z.int().min(1).max(256).default(2),
   e_r_objective: z.enum(["huber", "l2"]).default("huber"),
+  /** Huber transition point for E_r; null: the library's default. */
+  huber_delta: z.number().gt(0).nullable().default(null),
 });
 
 export const xgboost: ModelEntry = {
