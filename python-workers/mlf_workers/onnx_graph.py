@@ -31,13 +31,17 @@ def _prune(graph: onnx.GraphProto, outputs: set[str]) -> tuple[list[onnx.NodePro
     return kept, needed
 
 
-def finish_model(graph: onnx.GraphProto, domains: set[str]) -> onnx.ModelProto:
-    """Attaches opsets (the default domain plus any other domain a kept node uses) and checks the model."""
+def finish_model(
+    graph: onnx.GraphProto, domains: set[str], ml_opset: int = 3, ir_version: int = IR_VERSION
+) -> onnx.ModelProto:
+    """Attaches opsets (the default domain plus any other domain a kept node uses) and checks the model.
+
+    Tree ensembles use ai.onnx.ml opset 5 (TreeEnsemble), which comes with IR version 10."""
     opsets = [helper.make_opsetid("", OPSET)]
     if "ai.onnx.ml" in domains:
-        opsets.append(helper.make_opsetid("ai.onnx.ml", 3))
+        opsets.append(helper.make_opsetid("ai.onnx.ml", ml_opset))
     model = helper.make_model(graph, opset_imports=opsets, producer_name="mlf_workers")
-    model.ir_version = IR_VERSION
+    model.ir_version = ir_version
     onnx.checker.check_model(model, full_check=True)
     return model
 

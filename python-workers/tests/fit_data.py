@@ -113,3 +113,41 @@ def feature_names(table: pa.Table) -> list[str]:
 def feature_array(table: pa.Table) -> np.ndarray[Any, np.dtype[np.float32]]:
     names = feature_names(table)
     return np.column_stack([table.column(n).to_numpy() for n in names]).astype(np.float32)
+
+
+def tx_bar_tables(horizon: int = 5) -> dict[str, pa.Table]:
+    """Real TX 1-minute bars: lagged log returns (bp), range (bp), log volume; both targets over
+    `horizon` bars (label = sign, target_ret = log return), NaN where the horizon crosses a roll."""
+    import gzip
+
+    import pandas as pd
+
+    with gzip.open(real_data("TX_1m_20241104_20250204.csv.gz"), "rt") as handle:
+        bars = pd.read_csv(handle, usecols=["close", "high", "low", "volume", "contract"])
+    log_close = np.log(bars["close"].to_numpy(np.float64))
+    contract = bars["contract"].to_numpy()
+    ret = np.full(log_close.size, np.nan)
+    same = contract[1:] == contract[:-1]
+    ret[1:] = np.where(same, 1e4 * np.diff(log_close), np.nan)
+    features = {
+        f"ret_lag{lag}": np.concatenate([np.full(lag, np.nan), ret[: ret.size - lag]]) for lag in range(5)
+    }
+    features["range_bp"] = (1e4 * (bars["high"] - bars["low"]) / bars["close"]).to_numpy()
+    features["log_volume"] = np.log1p(bars["volume"].to_numpy(np.float64))
+    forward = np.full(log_close.size, np.nan)
+    rolls = np.concatenate([[0], np.cumsum(~same)])  # contract segment of each bar
+    ahead = slice(horizon, None)
+    forward[:-horizon] = np.where(
+        rolls[ahead] == rolls[:-horizon], log_close[ahead] - log_close[:-horizon], np.nan
+    )
+    columns = {name: values.astype(np.float32) for name, values in features.items()}
+    table = pa.table(
+        {**columns, TARGET: np.sign(forward).astype(np.float32), TARGET_RET: forward.astype(np.float32)}
+    )
+    n = table.num_rows
+    cut1, cut2 = int(n * 0.6), int(n * 0.8)
+    return {
+        "train": table.slice(0, cut1),
+        "valid": table.slice(cut1, cut2 - cut1),
+        "predict": table.slice(cut2).drop_columns(list(TARGETS)),
+    }

@@ -31,9 +31,10 @@ def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Mak
     assert hello["pid"] == harness.proc.pid
     assert hello["device"]["kind"] == "cpu"
     models = {m["model_id"]: m for m in hello["models"]}
-    assert set(models) == {"logistic", "debug"}
+    assert set(models) == {"logistic", "lightgbm", "xgboost", "debug"}
     assert models["logistic"]["library"] == "scikit-learn"
     assert models["logistic"]["outputs"] == ["p_up"]
+    assert models["lightgbm"]["outputs"] == models["xgboost"]["outputs"] == ["p_up", "E_r"]
     assert models["logistic"]["params"]["max_iter"] == {
         "kind": "integer",
         "default": 200,
@@ -44,7 +45,7 @@ def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Mak
 
 def test_debug_fitter_is_not_advertised_without_the_debug_env(make_worker: Make) -> None:
     hello = make_worker(debug=False).handshake()
-    assert [m["model_id"] for m in hello["models"]] == ["logistic"]
+    assert [m["model_id"] for m in hello["models"]] == ["logistic", "lightgbm", "xgboost"]
 
 
 def test_refused_worker_exits_cleanly(make_worker: Make) -> None:

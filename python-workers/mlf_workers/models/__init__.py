@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from mlf_workers.models import debug, logistic
+from mlf_workers.models import debug, lightgbm_fitter, logistic, xgboost_fitter
 from mlf_workers.models.base import (
     OUTPUT_NAMES,
     CancelledError,
@@ -20,7 +20,7 @@ from mlf_workers.models.base import (
 )
 from mlf_workers.models.params import InvalidParamsError, describe_params, validate_params
 
-_FITTERS: tuple[Fitter, ...] = (logistic.FITTER,)
+_FITTERS: tuple[Fitter, ...] = (logistic.FITTER, lightgbm_fitter.FITTER, xgboost_fitter.FITTER)
 _DEBUG_FITTERS: tuple[Fitter, ...] = (debug.FITTER,)
 
 

@@ -1,0 +1,241 @@
+"""What the gradient-boosting fitters (LightGBM, XGBoost) share: rows, heads, metrics, progress, export.
+
+A boosting fitter fits one booster per requested output head on the same feature matrix:
+- p_up: binary classifier of "up" (target_label > 0) against {0, -1}, on labelled rows;
+- E_r: regressor of target_ret (l2 or huber loss, `e_r_objective`), on rows with a known return.
+Rows with a non-finite feature or target are dropped (TypeScript sends finite, imputed features; this is
+a defence). Each booster early-stops on the valid frame (`early_stopping_rounds`, 0 = off) and keeps its
+best iteration. A library module only implements `train_head` (fit one booster and read its trees back
+as FlatTrees) and declares its parameters; this base runs the heads, scores them on the valid rows,
+builds the one ONNX graph (tree_onnx.py) and predicts the predict rows natively.
+
+Native predictions of a predict row with a non-finite feature are NaN, as the ONNX graph's are.
+Metric names are "<head>_<what>", e.g. p_up_valid_auc, E_r_valid_rmse, p_up_best_iteration
+(the number of boosting rounds kept, 1-based), p_up_n_trees (trees in the exported graph) and
+p_up_rounds (rounds run before early stopping ended training).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mlf_workers.models.base import FitFrames, FitResult, Progress, finite_metrics
+from mlf_workers.models.params import ParamSpec, Real
+from mlf_workers.onnx_graph import INPUT_NAME, OPSET
+from mlf_workers.tree_onnx import HeadTrees, tree_ensemble_model
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+
+#: Huber delta when `huber_delta` is None: 1.345 robust standard deviations of the train returns (the
+#: classical 95%-efficiency tuning). A fixed library default (LightGBM 0.9, XGBoost 1.0) would make
+#: "huber" plain l2 on log returns of ~1e-3.
+HUBER_TUNING = 1.345
+HUBER_DELTA = Real(default=None, low=0.0, low_inclusive=False, nullable=True)
+#: Seconds between two fit progress messages (every iteration is still a cancellation checkpoint).
+PROGRESS_INTERVAL_S = 0.25
+#: Rows per native prediction batch (bounds the memory of per-tree leaf matrices).
+PREDICT_BATCH = 65_536
+
+
+@dataclass(frozen=True)
+class HeadData:
+    """The rows one head is fitted and early-stopped on (y: 0/1 for p_up, the return for E_r)."""
+
+    output: str
+    x_train: F32
+    y_train: F64
+    x_valid: F32 | None
+    y_valid: F64 | None
+
+    @property
+    def classifier(self) -> bool:
+        return self.output == "p_up"
+
+
+@dataclass
+class BoostedHead:
+    """A fitted booster reduced to what the fit returns: its trees, a native predictor, its history."""
+
+    trees: HeadTrees
+    #: Native predictions (p_up probabilities or E_r values) for rows with all-finite features.
+    predict: Callable[[F32], F64]
+    best_iteration: int
+    rounds: int
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+def usable_rows(features: F32, target: F64, output: str) -> tuple[F32, F64]:
+    """Rows with finite features and a finite target; for p_up the target becomes up = label > 0."""
+    keep = np.isfinite(target) & np.isfinite(features).all(axis=1)
+    x = features if keep.all() else features[keep]
+    y = target[keep]
+    if output == "p_up":
+        y = (y > 0).astype(np.float64)
+    return x, y
+
+
+def huber_delta(params: Mapping[str, Any], y: F64) -> float:
+    """The huber transition point: the `huber_delta` param, or 1.345 robust sigmas of the train target."""
+    if params.get("huber_delta") is not None:
+        return float(params["huber_delta"])
+    sigma = 1.4826 * float(np.median(np.abs(y - np.median(y)))) if y.size else 0.0
+    if not sigma > 0:
+        sigma = float(np.std(y)) if y.size else 0.0
+    return HUBER_TUNING * sigma if sigma > 0 else 1.0
+
+
+def score_head(output: str, prefix: str, y: F64, pred: F64) -> dict[str, float]:
+    """Valid metrics: log loss, AUC, accuracy, Brier for p_up; RMSE, MAE, correlation for E_r."""
+    if y.size == 0:
+        return {}
+    metrics = {f"{prefix}_rows": float(y.size)}
+    if output == "p_up":
+        p = np.clip(pred, 1e-15, 1 - 1e-15)
+        metrics[f"{prefix}_log_loss"] = float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+        metrics[f"{prefix}_accuracy"] = float(np.mean((pred > 0.5) == (y > 0.5)))
+        metrics[f"{prefix}_brier"] = float(np.mean((pred - y) ** 2))
+        if np.unique(y).size == 2:  # AUC is undefined with a single class
+            from sklearn.metrics import roc_auc_score
+
+            metrics[f"{prefix}_auc"] = float(roc_auc_score(y, pred))
+    else:
+        error = pred - y
+        metrics[f"{prefix}_rmse"] = float(np.sqrt(np.mean(error**2)))
+        metrics[f"{prefix}_mae"] = float(np.mean(np.abs(error)))
+        if y.size > 1 and np.std(y) > 0 and np.std(pred) > 0:
+            metrics[f"{prefix}_corr"] = float(np.corrcoef(y, pred)[0, 1])
+    return metrics
+
+
+class IterationReport:
+    """Called once per boosting round: a cancellation checkpoint, and a progress message now and then."""
+
+    def __init__(self, progress: Progress, output: str, head: int, heads: int, rounds: int) -> None:
+        self._progress = progress
+        self._output = output
+        self._head = head
+        self._heads = heads
+        self._rounds = rounds
+        self._last = 0.0
+
+    def __call__(self, iteration: int, valid_loss: float | None) -> None:
+        self._progress.check()
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL_S and iteration < self._rounds:
+            return
+        self._last = now
+        finite = valid_loss is not None and math.isfinite(valid_loss)
+        self._progress(
+            "fit",
+            fraction=(self._head + iteration / self._rounds) / self._heads,
+            epoch=iteration,
+            total_epochs=self._rounds,
+            losses={f"{self._output}_valid": float(valid_loss or 0.0)} if finite else None,
+        )
+
+
+def native_predictions(head: BoostedHead, features: F32) -> F64:
+    """The booster's own predictions in batches; rows with a non-finite feature are NaN."""
+    out = np.full(features.shape[0], np.nan, dtype=np.float64)
+    finite = np.flatnonzero(np.isfinite(features).all(axis=1))
+    for start in range(0, finite.size, PREDICT_BATCH):
+        rows = finite[start : start + PREDICT_BATCH]
+        out[rows] = head.predict(np.ascontiguousarray(features[rows]))
+    return out
+
+
+class BoostingFitter:
+    """The shared `fit` of the tree fitters; subclasses set the class attributes and `train_head`."""
+
+    model_id: str
+    library: str
+    views = frozenset({"feature_matrix"})
+    outputs: tuple[str, ...] = ("p_up", "E_r")
+    params: Mapping[str, ParamSpec]
+    #: Inputs with |x| <= zero_band are 0.0 to the library's predictor (see tree_onnx.py); 0 = none.
+    zero_band: float = 0.0
+
+    def library_version(self) -> str:
+        return version(self.library)
+
+    def check_params(self, params: Mapping[str, Any]) -> None:
+        """Constraints between or beyond single declared parameters; raise InvalidParamsError."""
+
+    def train_head(
+        self, data: HeadData, params: Mapping[str, Any], seed: int, report: IterationReport
+    ) -> BoostedHead:
+        raise NotImplementedError
+
+    def fit(self, frames: FitFrames, params: Mapping[str, Any], seed: int, progress: Progress) -> FitResult:
+        self.check_params(params)
+        progress("load", fraction=0.0)
+        names = frames.feature_names()
+        x_train = frames.features("train")
+        has_valid = frames.table("valid") is not None
+        x_valid = frames.features("valid") if has_valid else None
+        heads: list[BoostedHead] = []
+        metrics: dict[str, float] = {}
+        for k, output in enumerate(frames.outputs):
+            data = self._head_data(frames, output.name, x_train, x_valid)
+            report = IterationReport(progress, output.name, k, len(frames.outputs), params["n_estimators"])
+            head = self.train_head(data, params, seed, report)
+            heads.append(head)
+            metrics.update(head.metrics)
+            metrics[f"{output.name}_train_rows"] = float(data.y_train.size)
+            metrics[f"{output.name}_best_iteration"] = float(head.best_iteration)
+            metrics[f"{output.name}_n_trees"] = float(len(head.trees.trees))
+            metrics[f"{output.name}_rounds"] = float(head.rounds)
+            if data.x_valid is not None and data.y_valid is not None and data.y_valid.size:
+                valid_pred = native_predictions(head, data.x_valid)
+                metrics.update(score_head(output.name, f"{output.name}_valid", data.y_valid, valid_pred))
+
+        progress("export")
+        model = tree_ensemble_model(
+            f"{self.model_id}_trees", len(names), [h.trees for h in heads], zero_band=self.zero_band
+        )
+
+        progress("predict")
+        predict = frames.table("predict")
+        x_predict = frames.features("predict") if predict is not None else None
+        predictions = {
+            output.name: native_predictions(head, x_predict) if x_predict is not None else np.empty(0)
+            for output, head in zip(frames.outputs, heads, strict=True)
+        }
+        return FitResult(
+            onnx=model.SerializeToString(),
+            input_name=INPUT_NAME,
+            output_names=frames.output_names,
+            opset=OPSET,
+            predictions=predictions,
+            metrics=finite_metrics(metrics),
+            library_versions={lib: version(lib) for lib in (self.library, "onnx", "numpy")},
+        )
+
+    @staticmethod
+    def _head_data(frames: FitFrames, output: str, x_train: F32, x_valid: F32 | None) -> HeadData:
+        xt, yt = usable_rows(x_train, frames.target_values("train", output), output)
+        if yt.size == 0:
+            raise ValueError(
+                f"the train frame has no usable rows for {output!r} (finite features and target)"
+            )
+        if output == "p_up" and np.unique(yt).size < 2:
+            raise ValueError(
+                f"p_up needs both classes in the train frame after dropping unlabelled rows; got {yt.size} "
+                f"rows, all {'up' if yt[0] else 'not up'}"
+            )
+        xv: F32 | None = None
+        yv: F64 | None = None
+        if x_valid is not None:
+            xv, yv = usable_rows(x_valid, frames.target_values("valid", output), output)
+            if yv.size == 0:
+                xv, yv = None, None
+        return HeadData(output, xt, yt, xv, yv)
