@@ -4,29 +4,12 @@
  * Once on real TX 1-minute bars (lagged returns, range, volume; target = next bar up, masked across
  * contract rolls), once on synthetic data that always runs.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import type { FitOutcome } from "../../src/workers/jobs.ts";
 import { realDataPath } from "../helpers/real-data.ts";
 import { startPool } from "./helpers.ts";
-
-type Columns = Array<readonly [string, Float32Array]>;
-
-function slice(cols: Columns, start: number, end: number): Columns {
-  return cols.map(([n, v]) => [n, v.subarray(start, end)] as const);
-}
-
-/** Row-major float32 matrix of the named feature columns (ONNX input layout). */
-function rowMajor(cols: Columns): Float32Array {
-  const rows = cols[0]![1].length;
-  const out = new Float32Array(rows * cols.length);
-  cols.forEach(([, v], j) => {
-    for (let i = 0; i < rows; i++) out[i * cols.length + j] = v[i]!;
-  });
-  return out;
-}
+import { type Columns, maxAbsDiff, rowMajor, slice, txFeatureMatrix } from "./tx-features.ts";
 
 async function onnxPUp(outcome: FitOutcome, features: Columns): Promise<Float64Array> {
   const session = await ort.InferenceSession.create(outcome.onnx.bytes, { intraOpNumThreads: 1 });
@@ -36,53 +19,6 @@ async function onnxPUp(outcome: FitOutcome, features: Columns): Promise<Float64A
   const pUp = out.p_up;
   if (pUp === undefined) throw new Error(`ONNX outputs ${Object.keys(out).join(", ")} lack p_up`);
   return Float64Array.from(pUp.data as Float64Array);
-}
-
-/** Max |a - b|; rows that are NaN on both sides (unpredictable rows) agree, NaN on one side is Infinity. */
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
-    if (Number.isNaN(x) && Number.isNaN(y)) continue;
-    const d = Math.abs(x - y);
-    worst = Math.max(worst, Number.isNaN(d) ? Number.POSITIVE_INFINITY : d);
-  }
-  return worst;
-}
-
-/** Features and target from TX bars: 5 lagged log returns (bp), high-low range (bp), log1p(volume). */
-function txFeatureMatrix(path: string): { features: Columns; target: Float32Array } {
-  const lines = gunzipSync(readFileSync(path)).toString("utf8").trim().split("\n").slice(1);
-  const n = lines.length;
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  const volume = new Float64Array(n);
-  const contract: string[] = [];
-  lines.forEach((line, i) => {
-    const c = line.split(",");
-    high[i] = Number(c[2]);
-    low[i] = Number(c[3]);
-    close[i] = Number(c[4]);
-    volume[i] = Number(c[5]);
-    contract.push(c[6] ?? "");
-  });
-  const ret = new Float64Array(n).fill(Number.NaN);
-  for (let i = 1; i < n; i++)
-    if (contract[i] === contract[i - 1]) ret[i] = 1e4 * Math.log(close[i]! / close[i - 1]!);
-  const features: Columns = [];
-  for (let lag = 0; lag < 5; lag++) {
-    const col = new Float32Array(n).fill(Number.NaN);
-    for (let i = lag; i < n; i++) col[i] = ret[i - lag]!;
-    features.push([`ret_lag${lag}`, col]);
-  }
-  features.push(["range_bp", Float32Array.from(close, (c, i) => (1e4 * (high[i]! - low[i]!)) / c)]);
-  features.push(["log_volume", Float32Array.from(volume, (v) => Math.log1p(v))]);
-  // target: next bar's return sign; NaN on the last bar and across rolls (unknown, not "down")
-  const target = new Float32Array(n).fill(Number.NaN);
-  for (let i = 0; i + 1 < n; i++) if (Number.isFinite(ret[i + 1]!)) target[i] = Math.sign(ret[i + 1]!);
-  return { features, target };
 }
 
 async function fitAndCompare(features: Columns, target: Float32Array, cut: [number, number, number, number]) {
