@@ -35,6 +35,8 @@ export interface WriteFeatureFileOptions {
   threads?: number;
   /** Workers started early (prestartFeatureWorkers), used before any new one is started. */
   workers?: FeatureWorkers;
+  /** false: write through the page cache even where O_DIRECT works (tests cover both paths). */
+  directIo?: boolean;
 }
 
 /** Validity bitmap (bit set = valid) for rows [from, to) of `values`: NaN is null. */
@@ -99,12 +101,12 @@ export async function writeFeatureFile(
   const { bars, config, labels } = opts;
   const chunk = config.features.chunk_rows;
   const block = Math.min(chunk, Math.max(1, bars.length));
-  // Two buffer sets: the engine fills one while the other's batch is being written (FileSink.flush
-  // writes in the background). A set is reused only once its write has completed.
+  // One buffer set: the sink copies each batch out as it is written (FileSink.write), so the engine
+  // can fill the set again while the copy goes to the file in the background.
   const engine = await BlockEngine.start(
     bars,
     { hasVolume: bars.volume !== null, families: config.features.families, exclude: config.features.exclude },
-    { block, setCount: 2, threads: opts.threads ?? defaultThreads(bars.length), prestarted: opts.workers },
+    { block, setCount: 1, threads: opts.threads ?? defaultThreads(bars.length), prestarted: opts.workers },
   );
   const fields: Field[] = [
     new Field("timestamp", new Int64(), false),
@@ -119,22 +121,26 @@ export async function writeFeatureFile(
   }
   const schema = new Schema(fields, featureFileMetadata(opts.meta, config, engine.columns));
   const structType = new Struct(fields);
+  // A batch's bytes: 8 (timestamp) + 4 per feature + 17 (targets) per row, plus validity bitmaps,
+  // padding and the message header; the schema message (feature metadata) comes before the first.
+  const batchBytes = block * (4 * engine.columns.length + 32) + 4 * 2 ** 20;
 
   try {
     await withAtomicOutput(opts.outPath, async (tmp) => {
-      const sink = await FileSink.open(tmp);
+      const sink = await FileSink.open(tmp, {
+        batchBytes,
+        ...(opts.directIo === false ? { direct: false } : {}),
+      });
       try {
         const writer = new RecordBatchFileWriter();
         writer.reset(sink, schema);
-        const written = [Promise.resolve(), Promise.resolve()];
-        const tsBufs = [new BigInt64Array(block), new BigInt64Array(block)];
-        for (let from = 0, k = 0; from < bars.length; from += chunk, k++) {
+        const tsBuf = new BigInt64Array(block);
+        for (let from = 0; from < bars.length; from += chunk) {
           const to = Math.min(bars.length, from + chunk);
           const n = to - from;
-          const set = k % 2;
-          await written[set];
-          const cols = await engine.compute(from, to, set);
-          const ts = int64Of(bars.ts, from, to, tsBufs[set].subarray(0, n));
+          await sink.flush();
+          const cols = await engine.compute(from, to, 0);
+          const ts = int64Of(bars.ts, from, to, tsBuf.subarray(0, n));
           const children = [
             makeData({ type: new Int64(), length: n, nullCount: 0, data: ts }),
             ...cols.map((data) => makeData({ type: new Float32(), length: n, nullCount: 0, data })),
@@ -142,9 +148,9 @@ export async function writeFeatureFile(
           ];
           const data = makeData({ type: structType, length: n, nullCount: 0, children });
           writer.write(new RecordBatch(schema, data));
-          written[set] = sink.flush();
         }
         // The footer (and, for an empty input, the schema) go out on finish.
+        await sink.flush();
         writer.finish();
         await sink.closeFile();
       } catch (e) {
