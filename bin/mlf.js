@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Entry point for `npx mlf`: registers the TypeScript loader, then runs the CLI from source.
-import { register } from "tsx/esm/api";
+// Entry point for `npx mlf`: the precompiled build in dist/ when it matches the sources exactly
+// (scripts/bundle.mjs), else the TypeScript sources through the tsx loader.
+import { freshBundle } from "../scripts/bundle.mjs";
 
-register();
-await import("../src/cli/main.ts");
+const bundle = process.env.MLF_NO_BUNDLE ? null : freshBundle("main");
+if (bundle) {
+  await import(bundle);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+}

@@ -8,6 +8,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # onnxruntime-node's install script downloads CUDA binaries; its CPU binaries ship in the package.
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi
+# The precompiled CLI (npm ci builds it too; this rebuilds it after source edits). See scripts/bundle.mjs.
+node scripts/bundle.mjs >/dev/null
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
