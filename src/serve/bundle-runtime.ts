@@ -1,0 +1,196 @@
+/**
+ * One loaded bundle ready to answer a feature row: verified on load (loadPredictor → loadBundle
+ * checks every checksum and the schema), its feature plan checked against the engine, an
+ * onnxruntime session opened once, the train-fitted scaler as per-column center/scale, the
+ * calibration chain, and the optional drift reference.
+ *
+ * A row goes through exactly the functions `mlf predict` uses, with one row instead of many:
+ * modelInputRowMajor (scale in float64, round to float32, non-finite → 0), runTabular (the same
+ * single-threaded session options), then calibration of p_up. onnxruntime computes each row of a
+ * batch independently, so the row's outputs are the bits predict writes for that bar (checked on
+ * real data by tests/serve/acceptance.test.ts).
+ */
+import { z } from "zod";
+import { featureSchemaSha256 } from "../bundle/manifest.ts";
+import { BundleError } from "../core/errors.ts";
+import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
+import { type ColumnTransform, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
+import { type LoadedPredictor, loadPredictor } from "../predict/predict.ts";
+import type { FeatureColumns } from "../views/feature-frame.ts";
+import { DRIFT_REFERENCE_FILE, DriftReferenceJson } from "./drift-reference.ts";
+import { type FeaturePlanSpec, planOf } from "./feature-plan.ts";
+
+const ROW0 = Int32Array.of(0);
+
+/** Why a model gave no usable answer. */
+export class ModelFailure extends Error {
+  override readonly name = "ModelFailure";
+  constructor(
+    readonly reason: "error" | "non_finite" | "timeout",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class BundleRuntime {
+  readonly name: string;
+  readonly version: string;
+  readonly major: number;
+  readonly checksum: string;
+  readonly warmupBars: number;
+  readonly outputs: readonly string[];
+  readonly featureNames: readonly string[];
+  private readonly transform: ColumnTransform;
+  /** Requests using this runtime right now; the session is released when 0 after retirement. */
+  private inFlight = 0;
+  private retired = false;
+  private released = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly predictor: LoadedPredictor,
+    readonly plan: FeaturePlanSpec,
+    private readonly session: TabularSession,
+    readonly drift: DriftReferenceJson | null,
+    /** Why there is no drift reference, when there is none. */
+    readonly driftNote: string | null,
+  ) {
+    const m = predictor.bundle.manifest;
+    this.name = m.name;
+    this.version = m.version;
+    this.major = Number.parseInt(m.version.split(".")[0]!, 10);
+    this.checksum = predictor.bundle.bundle_checksum;
+    this.warmupBars = predictor.pre.warmupBars;
+    this.outputs = predictor.outputs;
+    this.featureNames = predictor.pre.featureNames;
+    this.transform = transformOf(predictor.pre.featureNames, predictor.pre.scaler);
+  }
+
+  /** Verifies and loads `dir`; any problem is a BundleError naming the file. */
+  static async load(dir: string, opts: { expectChecksum?: string } = {}): Promise<BundleRuntime> {
+    const predictor = await loadPredictor(dir);
+    if (opts.expectChecksum !== undefined && predictor.bundle.bundle_checksum !== opts.expectChecksum) {
+      throw new BundleError(
+        `bundle ${dir}: checksum ${predictor.bundle.bundle_checksum} is not the expected ${opts.expectChecksum}`,
+      );
+    }
+    const m = predictor.bundle.manifest;
+    if (m.input.view !== "feature_matrix") {
+      throw new BundleError(
+        `bundle ${dir}: input view ${m.input.view} cannot be served yet (feature_matrix only)`,
+      );
+    }
+    const plan = planOf(predictor.pre, `bundle ${dir}`);
+    let drift: DriftReferenceJson | null = null;
+    let driftNote: string | null = null;
+    if (DRIFT_REFERENCE_FILE in m.files) {
+      drift = await predictor.bundle.readJson(DRIFT_REFERENCE_FILE, DriftReferenceJson);
+      const names = drift.features.map((f) => f.name);
+      const sha = featureSchemaSha256(
+        names,
+        names.map(() => "float32"),
+      );
+      if (sha !== m.feature_schema.sha256 || drift.feature_schema_sha256 !== m.feature_schema.sha256) {
+        throw new BundleError(
+          `bundle ${dir}: ${DRIFT_REFERENCE_FILE} describes other features than manifest.json's feature_schema`,
+        );
+      }
+    } else {
+      driftNote = `bundle ${m.name} ${m.version} has no ${DRIFT_REFERENCE_FILE}: drift is not monitored`;
+    }
+    const session = await openTabularSession(
+      predictor.onnx,
+      predictor.model.input_name,
+      `bundle ${dir} model ${predictor.model.name}`,
+    );
+    for (const o of predictor.outputs) {
+      if (!session.outputNames.includes(o)) {
+        await session.session.release();
+        throw new BundleError(
+          `bundle ${dir}: the model has no output "${o}" (it has ${session.outputNames.join(", ")})`,
+        );
+      }
+    }
+    return new BundleRuntime(dir, predictor, plan, session, drift, driftNote);
+  }
+
+  get model(): string {
+    return this.predictor.model.name;
+  }
+
+  /** The model input for a feature row (row[j][0] is column j), exactly as predict builds it. */
+  input(row: readonly Float32Array[]): Float32Array {
+    const frame: FeatureColumns = { length: 1, featureNames: this.featureNames, features: row };
+    const out = new Float32Array(this.featureNames.length);
+    modelInputRowMajor(frame, this.transform, ROW0, 0, 1, out);
+    return out;
+  }
+
+  /**
+   * Outputs for one model input row; rejects with a ModelFailure when onnxruntime fails or any
+   * output is not finite. Never resolves with NaN or infinity.
+   */
+  async run(input: Float32Array): Promise<Record<string, number>> {
+    this.inFlight++;
+    try {
+      let raw: Map<string, Float64Array>;
+      try {
+        raw = await runTabular(this.session, 1, input.length, this.outputs, (_from, _to, out) =>
+          out.set(input),
+        );
+      } catch (e) {
+        throw new ModelFailure(
+          "error",
+          `model ${this.model} of ${this.name} ${this.version} failed: ${(e as Error).message.split("\n")[0]}`,
+        );
+      }
+      const result: Record<string, number> = {};
+      for (const name of this.outputs) {
+        let values = raw.get(name)!;
+        if (name === "p_up" && this.predictor.calibration !== null)
+          values = this.predictor.calibration.apply(values);
+        const v = values[0]!;
+        if (!Number.isFinite(v)) {
+          throw new ModelFailure(
+            "non_finite",
+            `model ${this.model} of ${this.name} ${this.version} gave ${name} = ${v}`,
+          );
+        }
+        result[name] = v;
+      }
+      return result;
+    } finally {
+      this.inFlight--;
+      if (this.retired && this.inFlight === 0) void this.release();
+    }
+  }
+
+  /** No new requests will use this runtime; its session is released once the last one is done. */
+  retire(): void {
+    this.retired = true;
+    if (this.inFlight === 0) void this.release();
+  }
+
+  private async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.session.session.release().catch(() => undefined);
+  }
+
+  describe() {
+    return {
+      name: this.name,
+      version: this.version,
+      checksum: this.checksum,
+      model: this.model,
+      dir: this.dir,
+      warmup_bars: this.warmupBars,
+      features: this.featureNames.length,
+      outputs: [...this.outputs],
+      drift_reference: this.drift !== null,
+    };
+  }
+}
+
+export const ModelOutputs = z.record(z.string(), z.number());

@@ -1,0 +1,219 @@
+/**
+ * Live drift of a stream's features against the bundle's train reference (drift-reference.ts).
+ *
+ * The last `window` warm rows of every feature are kept in ring buffers (float32, as computed). Per
+ * feature, over the window's finite values:
+ *   - PSI over the reference's decile bins: Σ (a − e)·ln(a / e), a and e floored at 1e-4;
+ *   - KS: max |F_live(q_k) − cdf_k| over the reference's 101 quantiles (resolution 0.01);
+ *   - Wasserstein-1: ∫|Q_ref(p) − Q_live(p)| dp by the midpoint rule on 100 steps, reported raw and
+ *     divided by the reference std (`wasserstein_std`, what the threshold applies to).
+ * A feature drifts when any statistic passes its threshold; the stream is in `alert` when at least
+ * `minFeatures` features drift. Fewer than `minSamples` finite values leave a feature unscored.
+ */
+import {
+  binFractions,
+  countAtOrBelow,
+  type DriftReferenceJson,
+  type FeatureReference,
+  QUANTILE_STEPS,
+  quantileSorted,
+} from "./drift-reference.ts";
+
+export interface DriftOptions {
+  /** Rows in the live window (default 1440: one day of 1m bars). */
+  window: number;
+  /** Recompute in the background every this many rows (default 60). */
+  every: number;
+  minSamples: number;
+  thresholds: { psi: number; ks: number; wasserstein: number };
+  /** Drifting features needed for an alert (default: 10% of the scored features, at least 1). */
+  minFeatures: number | null;
+}
+
+export const DEFAULT_DRIFT: DriftOptions = {
+  window: 1440,
+  every: 60,
+  minSamples: 200,
+  thresholds: { psi: 0.25, ks: 0.25, wasserstein: 0.5 },
+  minFeatures: null,
+};
+
+export interface FeatureDrift {
+  name: string;
+  samples: number;
+  psi: number | null;
+  ks: number | null;
+  wasserstein: number | null;
+  wasserstein_std: number | null;
+  nan_fraction: number | null;
+  reference_nan_fraction: number;
+  drifting: boolean;
+}
+
+export type DriftState = "ok" | "alert" | "insufficient";
+
+export interface DriftReport {
+  state: DriftState;
+  window: number;
+  rows_in_window: number;
+  rows_observed: number;
+  scored_features: number;
+  drifting_features: number;
+  min_features: number;
+  thresholds: DriftOptions["thresholds"];
+  max: { psi: number | null; ks: number | null; wasserstein_std: number | null };
+  features: FeatureDrift[];
+}
+
+const PSI_FLOOR = 1e-4;
+
+/** PSI, KS and W1 of ascending live values `sorted[0..m)` against one feature's reference. */
+export function driftStats(ref: FeatureReference, sorted: Float64Array, m: number) {
+  const q = ref.quantiles!;
+  const live = binFractions(sorted, m, ref.bin_edges!);
+  let psi = 0;
+  ref.bin_fractions!.forEach((e0, k) => {
+    const a = Math.max(live[k]!, PSI_FLOOR);
+    const e = Math.max(e0, PSI_FLOOR);
+    psi += (a - e) * Math.log(a / e);
+  });
+  let ks = 0;
+  for (let k = 0; k <= QUANTILE_STEPS; k++) {
+    const d = Math.abs(countAtOrBelow(sorted, m, q[k]!) / m - ref.cdf![k]!);
+    if (d > ks) ks = d;
+  }
+  let w = 0;
+  for (let k = 0; k < QUANTILE_STEPS; k++) {
+    const p = (k + 0.5) / QUANTILE_STEPS;
+    w += Math.abs((q[k]! + q[k + 1]!) / 2 - quantileSorted(sorted, m, p));
+  }
+  w /= QUANTILE_STEPS;
+  const std = ref.std ?? 0;
+  return { psi, ks, wasserstein: w, wasserstein_std: std > 0 ? w / std : null };
+}
+
+export class DriftMonitor {
+  private readonly rings: Float32Array[];
+  private next = 0;
+  private filled = 0;
+  private observed = 0;
+  private sinceUpdate = 0;
+  private readonly scratch: Float64Array;
+  private readonly scored: number[];
+  last: DriftReport | null = null;
+
+  constructor(
+    readonly reference: DriftReferenceJson,
+    /** Stream rows before this index are warm-up and not observed. */
+    readonly warmupBars: number,
+    readonly options: DriftOptions = DEFAULT_DRIFT,
+  ) {
+    this.rings = reference.features.map(() => new Float32Array(options.window));
+    this.scratch = new Float64Array(options.window);
+    this.scored = reference.features.flatMap((f, j) => (f.quantiles !== null ? [j] : []));
+  }
+
+  get minFeatures(): number {
+    return this.options.minFeatures ?? Math.max(1, Math.ceil(0.1 * this.scored.length));
+  }
+
+  /** A RowsObserver: cols are the plan's columns, in the reference's order. */
+  observe = (cols: readonly Float32Array[], firstRow: number, n: number): void => {
+    const start = Math.max(0, this.warmupBars - firstRow);
+    const w = this.options.window;
+    // Only the last `window` rows of a large block can matter.
+    const from = Math.max(start, n - w);
+    for (let r = from; r < n; r++) {
+      for (let j = 0; j < this.rings.length; j++) this.rings[j][this.next] = cols[j][r];
+      this.next = this.next + 1 === w ? 0 : this.next + 1;
+    }
+    const added = Math.max(0, n - start);
+    this.filled = Math.min(w, this.filled + added);
+    this.observed += added;
+    this.sinceUpdate += added;
+  };
+
+  /** Takes over another monitor's live window (same feature columns, e.g. after a reload). */
+  adoptWindow(old: DriftMonitor): void {
+    if (old.rings.length !== this.rings.length || old.options.window !== this.options.window) return;
+    for (let j = 0; j < this.rings.length; j++) this.rings[j].set(old.rings[j]);
+    this.next = old.next;
+    this.filled = old.filled;
+    this.observed = old.observed;
+    this.sinceUpdate = old.sinceUpdate;
+  }
+
+  /** True when `every` rows have come in since the last full computation. */
+  get due(): boolean {
+    return this.sinceUpdate >= this.options.every;
+  }
+
+  /** One feature's statistics over the current window. */
+  featureDrift(j: number): FeatureDrift {
+    const ref = this.reference.features[j]!;
+    const ring = this.rings[j];
+    let m = 0;
+    for (let i = 0; i < this.filled; i++) {
+      const v = ring[i];
+      if (Number.isFinite(v)) this.scratch[m++] = v;
+    }
+    const base = {
+      name: ref.name,
+      samples: m,
+      nan_fraction: this.filled > 0 ? (this.filled - m) / this.filled : null,
+      reference_nan_fraction: ref.nan_fraction,
+    };
+    if (ref.quantiles === null || m < this.options.minSamples) {
+      return { ...base, psi: null, ks: null, wasserstein: null, wasserstein_std: null, drifting: false };
+    }
+    const sorted = this.scratch.subarray(0, m).sort();
+    const s = driftStats(ref, sorted, m);
+    const t = this.options.thresholds;
+    const drifting =
+      s.psi > t.psi || s.ks > t.ks || (s.wasserstein_std !== null && s.wasserstein_std > t.wasserstein);
+    return { ...base, ...s, drifting };
+  }
+
+  /** Assembles a report from per-feature results (all features, in reference order). */
+  report(features: FeatureDrift[]): DriftReport {
+    this.sinceUpdate = 0;
+    const scored = features.filter((f) => f.psi !== null);
+    const drifting = scored.filter((f) => f.drifting).length;
+    const max = (k: "psi" | "ks" | "wasserstein_std") =>
+      scored.reduce<number | null>((a, f) => (f[k] !== null && (a === null || f[k]! > a) ? f[k] : a), null);
+    const state: DriftState =
+      this.filled < this.options.minSamples || scored.length === 0
+        ? "insufficient"
+        : drifting >= this.minFeatures
+          ? "alert"
+          : "ok";
+    this.last = {
+      state,
+      window: this.options.window,
+      rows_in_window: this.filled,
+      rows_observed: this.observed,
+      scored_features: scored.length,
+      drifting_features: drifting,
+      min_features: this.minFeatures,
+      thresholds: this.options.thresholds,
+      max: { psi: max("psi"), ks: max("ks"), wasserstein_std: max("wasserstein_std") },
+      features,
+    };
+    return this.last;
+  }
+
+  /** Every feature now, synchronously. */
+  compute(): DriftReport {
+    return this.report(this.reference.features.map((_, j) => this.featureDrift(j)));
+  }
+
+  /** The same in slices of `slice` features with the event loop served in between. */
+  async computeInSlices(slice = 16): Promise<DriftReport> {
+    const out: FeatureDrift[] = [];
+    for (let j = 0; j < this.reference.features.length; j++) {
+      out.push(this.featureDrift(j));
+      if ((j + 1) % slice === 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    return this.report(out);
+  }
+}
