@@ -152,7 +152,7 @@ describe("refusals", () => {
     ];
     const e = protocolError(() => encodeMessage({ ...fit.header, outputs: twice } as never, fit.frames));
     expect(e.message).toContain("output names must be unique");
-    const unknown = [{ name: "q05", target: "target_ret" }];
+    const unknown = [{ name: "q10", target: "target_ret" }];
     const u = protocolError(() => encodeMessage({ ...fit.header, outputs: unknown } as never, fit.frames));
     expect(u.message).toContain("outputs");
   });

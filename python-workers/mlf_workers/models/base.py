@@ -26,7 +26,7 @@ class CancelledError(Exception):
 
 
 #: Every output head the protocol knows (src/workers/protocol/messages.ts `outputNames`).
-OUTPUT_NAMES = ("p_up", "E_r")
+OUTPUT_NAMES = ("p_up", "E_r", "q05", "q50", "q95")
 
 
 @dataclass(frozen=True)

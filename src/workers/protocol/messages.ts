@@ -46,10 +46,11 @@ export const DeviceSchema = z.strictObject({ kind: z.enum(deviceKinds), name: z.
 
 /**
  * The output heads a fit can produce, each fitted on one column of the train/valid frames. By the
- * TypeScript convention p_up ← target_label (−1/0/1, NaN = unlabelled; up = label > 0) and
- * E_r ← target_ret (forward log return over the label horizon, NaN = unknown).
+ * TypeScript convention p_up ← target_label (−1/0/1, NaN = unlabelled; up = label > 0), E_r ←
+ * target_ret (forward log return over the label horizon, NaN = unknown) and the quantiles q05, q50, q95
+ * of that same forward return ← target_ret (a fitter keeps them monotone: q05 <= q50 <= q95).
  */
-export const outputNames = ["p_up", "E_r"] as const;
+export const outputNames = ["p_up", "E_r", "q05", "q50", "q95"] as const;
 export const paramKinds = ["real", "integer", "choice", "text", "flag"] as const;
 
 /** A parameter value a fitter declares as a default or an option (null: "none", e.g. class_weight). */
