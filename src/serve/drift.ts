@@ -2,30 +2,25 @@
  * Live drift of a stream's features against the bundle's train reference (drift-reference.ts).
  *
  * The last `window` warm rows of every feature are kept in ring buffers (float32, as computed). Per
- * feature, over the window's finite values:
- *   - PSI over the reference's decile bins: Σ (a − e)·ln(a / e), a and e floored at 1e-4;
- *   - KS: max |F_live(q_k) − cdf_k| over the reference's 101 quantiles (resolution 0.01);
- *   - Wasserstein-1: ∫|Q_ref(p) − Q_live(p)| dp by the midpoint rule on 100 steps, reported raw and
- *     divided by the reference std (`wasserstein_std`, what the threshold applies to).
- * A feature drifts when any statistic passes its threshold; the stream is in `alert` when at least
- * `minFeatures` features drift. Fewer than `minSamples` finite values leave a feature unscored.
+ * feature, over the window's finite values, PSI, KS and Wasserstein-1 (drift-stats.ts). A statistic
+ * counts as drifting when it is above its threshold and above `baselineFactor` times the largest
+ * value a window of train rows reached by itself (the reference's baseline, when it has one). A
+ * feature drifts when any statistic does; the stream is in `alert` when at least `minFeatures`
+ * features drift. Fewer than `minSamples` finite values leave a feature unscored, and a window with
+ * fewer than `minSamples` rows leaves the stream `insufficient`.
  */
-import {
-  binFractions,
-  countAtOrBelow,
-  type DriftReferenceJson,
-  type FeatureReference,
-  QUANTILE_STEPS,
-  quantileSorted,
-} from "./drift-reference.ts";
+import { type DriftReferenceJson, shapeOf } from "./drift-reference.ts";
+import { driftStats } from "./drift-stats.ts";
 
 export interface DriftOptions {
-  /** Rows in the live window (default 1440: one day of 1m bars). */
+  /** Rows in the live window (default 1440: one day of 1m bars, the reference's baseline window). */
   window: number;
   /** Recompute in the background every this many rows (default 60). */
   every: number;
   minSamples: number;
   thresholds: { psi: number; ks: number; wasserstein: number };
+  /** Multiple of the train baseline a statistic must also exceed (default 1.5). */
+  baselineFactor: number;
   /** Drifting features needed for an alert (default: 10% of the scored features, at least 1). */
   minFeatures: number | null;
 }
@@ -35,6 +30,7 @@ export const DEFAULT_DRIFT: DriftOptions = {
   every: 60,
   minSamples: 200,
   thresholds: { psi: 0.25, ks: 0.25, wasserstein: 0.5 },
+  baselineFactor: 1.5,
   minFeatures: null,
 };
 
@@ -61,35 +57,9 @@ export interface DriftReport {
   drifting_features: number;
   min_features: number;
   thresholds: DriftOptions["thresholds"];
+  baseline_factor: number;
   max: { psi: number | null; ks: number | null; wasserstein_std: number | null };
   features: FeatureDrift[];
-}
-
-const PSI_FLOOR = 1e-4;
-
-/** PSI, KS and W1 of ascending live values `sorted[0..m)` against one feature's reference. */
-export function driftStats(ref: FeatureReference, sorted: Float64Array, m: number) {
-  const q = ref.quantiles!;
-  const live = binFractions(sorted, m, ref.bin_edges!);
-  let psi = 0;
-  ref.bin_fractions!.forEach((e0, k) => {
-    const a = Math.max(live[k]!, PSI_FLOOR);
-    const e = Math.max(e0, PSI_FLOOR);
-    psi += (a - e) * Math.log(a / e);
-  });
-  let ks = 0;
-  for (let k = 0; k <= QUANTILE_STEPS; k++) {
-    const d = Math.abs(countAtOrBelow(sorted, m, q[k]!) / m - ref.cdf![k]!);
-    if (d > ks) ks = d;
-  }
-  let w = 0;
-  for (let k = 0; k < QUANTILE_STEPS; k++) {
-    const p = (k + 0.5) / QUANTILE_STEPS;
-    w += Math.abs((q[k]! + q[k + 1]!) / 2 - quantileSorted(sorted, m, p));
-  }
-  w /= QUANTILE_STEPS;
-  const std = ref.std ?? 0;
-  return { psi, ks, wasserstein: w, wasserstein_std: std > 0 ? w / std : null };
 }
 
 export class DriftMonitor {
@@ -167,10 +137,16 @@ export class DriftMonitor {
       return { ...base, psi: null, ks: null, wasserstein: null, wasserstein_std: null, drifting: false };
     }
     const sorted = this.scratch.subarray(0, m).sort();
-    const s = driftStats(ref, sorted, m);
+    const s = driftStats(shapeOf(ref), sorted, m);
     const t = this.options.thresholds;
+    const k = this.options.baselineFactor;
+    const b = ref.baseline;
+    const past = (v: number | null, threshold: number, base: number | null | undefined) =>
+      v !== null && v > threshold && (base === null || base === undefined || v > k * base);
     const drifting =
-      s.psi > t.psi || s.ks > t.ks || (s.wasserstein_std !== null && s.wasserstein_std > t.wasserstein);
+      past(s.psi, t.psi, b?.psi) ||
+      past(s.ks, t.ks, b?.ks) ||
+      past(s.wasserstein_std, t.wasserstein, b?.wasserstein_std);
     return { ...base, ...s, drifting };
   }
 
@@ -196,6 +172,7 @@ export class DriftMonitor {
       drifting_features: drifting,
       min_features: this.minFeatures,
       thresholds: this.options.thresholds,
+      baseline_factor: this.options.baselineFactor,
       max: { psi: max("psi"), ks: max("ks"), wasserstein_std: max("wasserstein_std") },
       features,
     };
