@@ -9,6 +9,7 @@
  * conformal method or policy that is not registered fails here, before any work starts.
  */
 import { z } from "zod";
+import { contractSymbols, findContract } from "../contracts/index.ts";
 import {
   ENSEMBLES,
   findEnsemble,
@@ -67,9 +68,15 @@ export const LabelsConfig = z
     k_down: z.number().positive().default(1.5),
     /** Vertical barrier, in 1m bars. */
     horizon: z.int().min(1).default(30),
-    /** Round-trip cost in ticks, charged against both barriers. */
-    cost_ticks: z.number().min(0).default(1),
+    /**
+     * Round-trip cost in ticks, charged against both barriers. Leave it out: it is then derived from
+     * the backtest's costs, 2 × (commission_per_side / tick_value + slippage_ticks), so labels and
+     * backtest count the same money. Given, it overrides that figure.
+     */
+    cost_ticks: z.number().min(0).optional(),
     atr_period: z.int().min(1).default(14),
+    /** false (default): no label window spans a session break of the contract's calendar. */
+    span_sessions: z.boolean().default(false),
   })
   .prefault({});
 
@@ -276,8 +283,13 @@ export const BacktestConfig = z
     long_threshold: z.number().gt(0).lt(1).default(0.55),
     short_threshold: z.number().gt(0).lt(1).default(0.45),
     allow_short: z.boolean().default(true),
-    /** Round-trip commission in ticks (half charged per side). */
-    cost_ticks: z.number().min(0).default(1),
+    /**
+     * Commission per contract per side (one fill), in the contract's currency. Default: half a tick's
+     * value (one tick round trip).
+     */
+    commission_per_side: z.number().min(0).optional(),
+    /** The same commission as a round trip in ticks (2 × commission_per_side / tick_value); give one of the two. */
+    cost_ticks: z.number().min(0).optional(),
     /** Slippage per side, in ticks. */
     slippage_ticks: z.number().min(0).default(0.5),
   })
@@ -292,6 +304,27 @@ export const BacktestConfig = z
     }
   });
 
+/** How contract rolls are found and handled (docs/futures.md). */
+export const ROLL_HANDLINGS = ["adjust_ratio", "adjust_difference", "mask", "none"] as const;
+
+export const RollsConfig = z
+  .strictObject({
+    /**
+     * adjust_ratio (default) / adjust_difference: features see the series back-adjusted point in time
+     * (as of the latest roll at or before each bar); mask: rows whose feature look-back spans a roll are
+     * dropped; none: rolls are ignored. Under all but none, no label window spans a roll and the
+     * backtest holds no position across one.
+     */
+    handling: z.enum(ROLL_HANDLINGS).default("adjust_ratio"),
+    /** CSV roll calendar (columns timestamp[,from,to]) for data without a `contract` column. */
+    calendar: z.string().min(1).optional(),
+    /** Detector: a session-open gap this many times the median session-open gap is a suspected roll. */
+    suspect_gap_ratio: z.number().positive().default(20),
+    /** Detector: at the roll rule's expected session open, a gap of at least this many ticks is a suspected roll. */
+    suspect_min_ticks: z.number().min(0).default(1),
+  })
+  .prefault({});
+
 export const ExperimentConfig = z
   .strictObject({
     name: z
@@ -303,9 +336,12 @@ export const ExperimentConfig = z
       .string()
       .regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "must be a semantic version such as 1.0.0")
       .default("1.0.0"),
+    /** The contract (src/contracts, `mlf contracts list`): tick size and value, currency, sessions, rolls. */
     symbol: z.string().min(1).default("SYNTH"),
-    /** Minimum price increment of the contract (ES/NQ 0.25, TX 1). */
-    tick_size: z.number().positive().default(0.25),
+    /** Overrides the contract's minimum price increment. */
+    tick_size: z.number().positive().optional(),
+    /** Overrides the contract's money value of one tick per contract, in its currency. */
+    tick_value: z.number().positive().optional(),
     seed: z
       .int()
       .min(0)
@@ -320,6 +356,7 @@ export const ExperimentConfig = z
     inference: InferenceConfig,
     policy: PolicyConfig,
     backtest: BacktestConfig,
+    rolls: RollsConfig,
     workers: WorkersConfig.prefault({}),
   })
   .superRefine((c, ctx) => {
@@ -345,13 +382,55 @@ export const ExperimentConfig = z
         });
       }
     });
+  })
+  .transform((c, ctx) => {
+    const contract = findContract(c.symbol);
+    if (contract === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["symbol"],
+        input: c.symbol,
+        message: `unknown contract "${c.symbol}"; known contracts: ${contractSymbols()}`,
+      });
+      return z.NEVER;
+    }
+    const tickValue = c.tick_value ?? contract.tick_value;
+    const b = c.backtest;
+    const commission =
+      b.commission_per_side ?? (b.cost_ticks !== undefined ? (b.cost_ticks * tickValue) / 2 : tickValue / 2);
+    const roundTripCommissionTicks = (2 * commission) / tickValue;
+    if (b.commission_per_side !== undefined && b.cost_ticks !== undefined) {
+      if (Math.abs(b.cost_ticks - roundTripCommissionTicks) > 1e-9 * Math.max(1, b.cost_ticks)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["backtest", "cost_ticks"],
+          input: b.cost_ticks,
+          message: `is 2 × commission_per_side / tick_value = ${roundTripCommissionTicks} when both are given, was ${b.cost_ticks}; give one of the two`,
+        });
+        return z.NEVER;
+      }
+    }
+    return {
+      ...c,
+      tick_size: c.tick_size ?? contract.tick_size,
+      tick_value: tickValue,
+      labels: {
+        ...c.labels,
+        cost_ticks: c.labels.cost_ticks ?? roundTripCommissionTicks + 2 * b.slippage_ticks,
+      },
+      backtest: { ...b, commission_per_side: commission, cost_ticks: roundTripCommissionTicks },
+    };
   });
 
+/** The parsed config: the contract resolved (tick_size, tick_value) and every cost in ticks filled in. */
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 export type BaseModelConfig = z.infer<typeof BaseModelConfig>;
-export type LabelsConfig = z.infer<typeof LabelsConfig>;
+/** The labels section as resolved (cost_ticks always set). */
+export type LabelsConfig = ExperimentConfig["labels"];
+export type RollsConfig = z.infer<typeof RollsConfig>;
 export type SplitsConfig = z.infer<typeof SplitsConfig>;
 export type FeaturesConfig = z.infer<typeof FeaturesConfig>;
 export type DataConfig = z.infer<typeof DataConfig>;
-export type BacktestConfig = z.infer<typeof BacktestConfig>;
+/** The backtest section as resolved (commission_per_side and cost_ticks always set). */
+export type BacktestConfig = ExperimentConfig["backtest"];
 export type InferenceConfig = z.infer<typeof InferenceConfig>;

@@ -23,6 +23,13 @@
  *   bars with pos ≠ 0 (the forced-flat last bar counts as a bar).
  * - Sharpe: P&L summed per UTC calendar day of the bar's timestamp (days without bars do not exist),
  *   mean / sample std (ddof 1) × √252; null with fewer than 2 days or when every day's P&L is equal.
+ * - Rolls. `breaks` (optional) are rows b where the price series jumps between b − 1 and b for a
+ *   reason that is not a market move (a contract roll of an unadjusted series): the bar b − 1 is always
+ *   flat, like the segment's last bar, so no position is held across the jump.
+ * - Money. With `tick_value` (money per tick per contract) the same path is also counted in the
+ *   contract's currency for one contract per unit of position: gross_pnl[t] = pos[t] · (close[t+1] −
+ *   close[t]) · tick_value / tick_size; each side costs (cost_ticks / 2) · tick_value of commission
+ *   (the commission per contract per side) and slippage_ticks · tick_value of slippage.
  *
  * By regime: positions, P&L and costs come from the one full-path simulation; each bar's P&L, cost,
  * |Δpos| and exposure count for the regime at t, and a trade counts for the regime of its entry bar.
@@ -45,6 +52,10 @@ export const BacktestParamsSchema = z
     /** Slippage in ticks, charged on every side. */
     slippage_ticks: z.number().min(0).default(0.5),
     tick_size: z.number().positive(),
+    /** Money per tick per contract: when given, the metrics also count P&L in money (`money`). */
+    tick_value: z.number().positive().optional(),
+    /** ISO 4217 code of tick_value's currency, reported with the money figures. */
+    currency: z.string().min(1).optional(),
   })
   .refine((p) => p.short_threshold < p.long_threshold, {
     message: "short_threshold must be below long_threshold",
@@ -54,6 +65,21 @@ export const BacktestParamsSchema = z
 export type BacktestParamsInput = z.input<typeof BacktestParamsSchema>;
 /** Parameters after defaults. */
 export type BacktestParams = z.output<typeof BacktestParamsSchema>;
+
+/** P&L of one contract per unit of position, in the contract's currency. */
+export const MoneyMetricsSchema = z.strictObject({
+  currency: z.string().nullable(),
+  tick_value: z.number().positive(),
+  point_value: z.number().positive(),
+  /** gross_pnl − commission − slippage. */
+  net_pnl: z.number(),
+  gross_pnl: z.number(),
+  commission: z.number().min(0),
+  slippage: z.number().min(0),
+  avg_trade_pnl: z.number().nullable(),
+  max_drawdown: z.number().min(0),
+});
+export type MoneyMetrics = z.infer<typeof MoneyMetricsSchema>;
 
 export const BacktestMetricsSchema = z.strictObject({
   bars: z.number().int().min(0),
@@ -69,6 +95,8 @@ export const BacktestMetricsSchema = z.strictObject({
   exposure: z.number().min(0).max(1).nullable(),
   sharpe: z.number().nullable(),
   sharpe_annualisation: z.literal(SHARPE_ANNUALISATION),
+  /** Present when the parameters carry tick_value. */
+  money: MoneyMetricsSchema.optional(),
 });
 export type BacktestMetrics = z.infer<typeof BacktestMetricsSchema>;
 
@@ -87,6 +115,20 @@ export interface BacktestInput {
   readonly start: number;
   /** One past the last row of the test segment. */
   readonly end: number;
+  /** Rows b (ascending) where a non-market jump (a contract roll) separates b − 1 from b: b − 1 is flat. */
+  readonly breaks?: Int32Array;
+}
+
+/** The path in money (one contract per unit of position); arrays indexed t − start. */
+export interface MoneyPath {
+  readonly tickValue: number;
+  readonly pointValue: number;
+  readonly gross: Float64Array;
+  readonly commission: Float64Array;
+  readonly slippage: Float64Array;
+  readonly pnl: Float64Array;
+  /** Net money per trade, in the order of `trades`. */
+  readonly tradeNet: Float64Array;
 }
 
 /** Per-bar path of one backtest. Arrays are indexed t − start; trade rows are absolute row indices. */
@@ -106,6 +148,8 @@ export interface BacktestPath {
     readonly side: Int8Array;
     readonly net: Float64Array;
   };
+  /** Null unless the parameters carry tick_value. */
+  readonly money: MoneyPath | null;
 }
 
 /** Validates and fills defaults; a bad value is a ConfigError naming `backtest.<key>`. */
@@ -149,6 +193,24 @@ function checkInput(input: BacktestInput): void {
       });
     }
   }
+  const breaks = input.breaks ?? new Int32Array(0);
+  for (let k = 0; k < breaks.length; k++) {
+    if (!(breaks[k] >= 1 && breaks[k] < n) || (k > 0 && !(breaks[k] > breaks[k - 1]))) {
+      throw new DataError(
+        `backtest: break rows must be ascending rows 1 … ${n - 1}; got ${breaks[k]} at position ${k}`,
+      );
+    }
+  }
+}
+
+/** 1 at rows [start, end) that must be flat because a break follows them. */
+function flatBeforeBreaks(input: BacktestInput): Uint8Array {
+  const flat = new Uint8Array(input.end - input.start);
+  for (const b of input.breaks ?? []) {
+    const t = b - 1;
+    if (t >= input.start && t < input.end) flat[t - input.start] = 1;
+  }
+  return flat;
 }
 
 /** The per-bar simulation behind every backtest metric (rules in the module header). */
@@ -158,6 +220,7 @@ export function simulateBacktest(input: BacktestInput, params: BacktestParamsInp
   const { close, signal, start, end } = input;
   const m = end - start;
   const sideTicks = (cfg.cost_ticks / 2 + cfg.slippage_ticks) * cfg.tick_size;
+  const flat = flatBeforeBreaks(input);
   const position = new Int8Array(m);
   const positionChange = new Uint8Array(m);
   const gross = new Float64Array(m);
@@ -174,7 +237,7 @@ export function simulateBacktest(input: BacktestInput, params: BacktestParamsInp
   for (let t = start; t < end; t++) {
     const i = t - start;
     let pos = 0;
-    if (t < end - 1) {
+    if (t < end - 1 && flat[i] === 0) {
       const p = signal[t];
       if (p >= cfg.long_threshold) pos = 1;
       else if (cfg.allow_short && p <= cfg.short_threshold) pos = -1;
@@ -204,6 +267,8 @@ export function simulateBacktest(input: BacktestInput, params: BacktestParamsInp
     equity[i] = cumulative;
     prev = pos;
   }
+  const entry = Int32Array.from(entries);
+  const exit = Int32Array.from(exits);
   return {
     start,
     end,
@@ -213,13 +278,49 @@ export function simulateBacktest(input: BacktestInput, params: BacktestParamsInp
     cost,
     pnl,
     equity,
-    trades: {
-      entry: Int32Array.from(entries),
-      exit: Int32Array.from(exits),
-      side: Int8Array.from(sides),
-      net: Float64Array.from(nets),
-    },
+    trades: { entry, exit, side: Int8Array.from(sides), net: Float64Array.from(nets) },
+    money:
+      cfg.tick_value === undefined
+        ? null
+        : moneyPath(input, position, positionChange, entry, exit, { ...cfg, tick_value: cfg.tick_value }),
   };
+}
+
+/** The same positions counted in money: one contract per unit of position. */
+function moneyPath(
+  input: BacktestInput,
+  position: Int8Array,
+  positionChange: Uint8Array,
+  entry: Int32Array,
+  exit: Int32Array,
+  cfg: BacktestParams & { tick_value: number },
+): MoneyPath {
+  const { close, start, end } = input;
+  const m = end - start;
+  const pointValue = cfg.tick_value / cfg.tick_size;
+  const commissionPerSide = (cfg.cost_ticks / 2) * cfg.tick_value;
+  const slippagePerSide = cfg.slippage_ticks * cfg.tick_value;
+  const gross = new Float64Array(m);
+  const commission = new Float64Array(m);
+  const slippage = new Float64Array(m);
+  const pnl = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const t = start + i;
+    if (position[i] !== 0) gross[i] = position[i] * (close[t + 1] - close[t]) * pointValue;
+    commission[i] = positionChange[i] * commissionPerSide;
+    slippage[i] = positionChange[i] * slippagePerSide;
+    pnl[i] = gross[i] - commission[i] - slippage[i];
+  }
+  // A trade pays its entry side at its entry bar and its exit side at its exit bar; a flip bar's two
+  // sides belong to the trade it closes and the one it opens.
+  const side = commissionPerSide + slippagePerSide;
+  const tradeNet = new Float64Array(exit.length);
+  for (let k = 0; k < exit.length; k++) {
+    let sum = -2 * side;
+    for (let t = entry[k]; t < exit[k]; t++) sum += gross[t - start];
+    tradeNet[k] = sum;
+  }
+  return { tickValue: cfg.tick_value, pointValue, gross, commission, slippage, pnl, tradeNet };
 }
 
 /** Annualised Sharpe of daily P&L: mean / std(ddof 1) × √252; null with < 2 days or all days equal. */
@@ -241,7 +342,12 @@ export function dailySharpe(daily: ArrayLike<number>): number | null {
 }
 
 /** Metrics over the bars t with include(t) (all bars when null); trades count where their entry bar is included. */
-function summarise(path: BacktestPath, timestamp: Float64Array, include: Uint8Array | null): BacktestMetrics {
+function summarise(
+  path: BacktestPath,
+  timestamp: Float64Array,
+  include: Uint8Array | null,
+  currency: string | null = null,
+): BacktestMetrics {
   const m = path.end - path.start;
   let bars = 0;
   let inMarket = 0;
@@ -280,6 +386,7 @@ function summarise(path: BacktestPath, timestamp: Float64Array, include: Uint8Ar
     netSum += net[k];
     if (net[k] > 0) wins++;
   }
+  const money = path.money === null ? undefined : summariseMoney(path, path.money, include, currency);
   return {
     bars,
     days: daily.length,
@@ -294,12 +401,55 @@ function summarise(path: BacktestPath, timestamp: Float64Array, include: Uint8Ar
     exposure: bars > 0 ? inMarket / bars : null,
     sharpe: dailySharpe(daily),
     sharpe_annualisation: SHARPE_ANNUALISATION,
+    ...(money === undefined ? {} : { money }),
+  };
+}
+
+/** Money metrics over the included bars; trades count where their entry bar is included. */
+function summariseMoney(
+  path: BacktestPath,
+  money: MoneyPath,
+  include: Uint8Array | null,
+  currency: string | null,
+): MoneyMetrics {
+  let gross = 0;
+  let commission = 0;
+  let slippage = 0;
+  let equity = 0;
+  let peak = 0;
+  let maxDrawdown = 0;
+  for (let i = 0; i < money.pnl.length; i++) {
+    if (include !== null && include[i] === 0) continue;
+    gross += money.gross[i];
+    commission += money.commission[i];
+    slippage += money.slippage[i];
+    equity += money.pnl[i];
+    if (equity > peak) peak = equity;
+    if (peak - equity > maxDrawdown) maxDrawdown = peak - equity;
+  }
+  let trades = 0;
+  let tradeSum = 0;
+  for (let k = 0; k < money.tradeNet.length; k++) {
+    if (include !== null && include[path.trades.entry[k] - path.start] === 0) continue;
+    trades++;
+    tradeSum += money.tradeNet[k];
+  }
+  return {
+    currency,
+    tick_value: money.tickValue,
+    point_value: money.pointValue,
+    net_pnl: equity,
+    gross_pnl: gross,
+    commission,
+    slippage,
+    avg_trade_pnl: trades > 0 ? tradeSum / trades : null,
+    max_drawdown: maxDrawdown,
   };
 }
 
 /** Backtest of the signal over [start, end); rules in the module header and docs/evaluation.md. */
 export function runBacktest(input: BacktestInput, params: BacktestParamsInput): BacktestMetrics {
-  return summarise(simulateBacktest(input, params), input.timestamp, null);
+  return summarise(simulateBacktest(input, params), input.timestamp, null, params.currency ?? null);
 }
 
 /**
@@ -334,6 +484,10 @@ export function backtestByRegime(
   return groups.map(({ regime: name, code }) => {
     const include = new Uint8Array(m);
     for (let i = 0; i < m; i++) include[i] = regime[path.start + i] === code ? 1 : 0;
-    return { regime: name, code, metrics: summarise(path, input.timestamp, include) };
+    return {
+      regime: name,
+      code,
+      metrics: summarise(path, input.timestamp, include, params.currency ?? null),
+    };
   });
 }

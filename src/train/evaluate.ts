@@ -4,6 +4,7 @@
  * the 1m grid, in full and split by volatility regime (tercile cuts fitted on train rows only).
  */
 import type { ExperimentConfig } from "../config/schema.ts";
+import { backtestParamsOf } from "../contracts/costs.ts";
 import {
   assignRegime,
   backtestByRegime,
@@ -114,7 +115,7 @@ export function evaluateTest(
   const vol = realizedVolatility(ds.bars.close);
   const cuts = volatilityTerciles(pick(vol, ds.split.train));
   const regime = assignRegime(vol, cuts);
-  const params = { ...config.backtest, tick_size: config.tick_size };
+  const params = backtestParamsOf(config);
   const testRows = ds.split.test;
   const start = testRows[0]!;
   const end = testRows[testRows.length - 1]! + 1;

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { writeBundle } from "../bundle/index.ts";
 import { featureSchemaSha256 } from "../bundle/manifest.ts";
 import type { ExperimentConfig } from "../config/schema.ts";
+import { backtestParamsOf } from "../contracts/costs.ts";
 import { writeFileAtomicSync } from "../core/atomic-write.ts";
 import { ConfigError } from "../core/errors.ts";
 import { replaceDirectory } from "../core/replace-dir.ts";
@@ -217,7 +218,10 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         }),
       ),
       test,
-      backtest_params: { ...config.backtest, tick_size: config.tick_size },
+      backtest_params: {
+        ...backtestParamsOf(config),
+        commission_per_side: config.backtest.commission_per_side,
+      },
     };
     const metricsText = `${JSON.stringify(metrics, null, 2)}\n`;
 

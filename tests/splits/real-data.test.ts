@@ -3,7 +3,8 @@
  * reference, and the default split (70/15/15, purge 60, embargo 1440) keeps every invariant.
  */
 import { describe, expect, it } from "vitest";
-import { LabelsConfig, SplitsConfig } from "../../src/config/schema.ts";
+import { parseConfig } from "../../src/config/load.ts";
+import { SplitsConfig } from "../../src/config/schema.ts";
 import { sliceBars } from "../../src/data/bars.ts";
 import { loadBars } from "../../src/data/ingest/index.ts";
 import { tripleBarrierLabels } from "../../src/labels/triple-barrier.ts";
@@ -13,15 +14,15 @@ import { naiveLabels } from "../labels/naive-labels.ts";
 import { splitViolations } from "./split-invariants.ts";
 
 const CASES = [
-  { name: "tx", tick: 1 },
-  { name: "es", tick: 0.25 },
+  { name: "tx", symbol: "TX", tick: 1 },
+  { name: "es", symbol: "ES", tick: 0.25 },
 ] as const;
 
-describe.each(CASES)("labels and splits on real $name bars", ({ name, tick }) => {
+describe.each(CASES)("labels and splits on real $name bars", ({ name, symbol, tick }) => {
   const path = realDataPath(name);
   it.skipIf(!path)("labels equal the reference; the default split holds its invariants", async () => {
     const { bars } = await loadBars(path!);
-    const cfg = LabelsConfig.parse({});
+    const cfg = parseConfig({ symbol }).labels;
     const labels = tripleBarrierLabels(bars, cfg, tick);
 
     // The literal reference on the first 20,000 bars (the kernel's labels there need ≤ 20,030 bars).

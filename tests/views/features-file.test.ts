@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LabelsConfig } from "../../src/config/schema.ts";
+import { parseConfig } from "../../src/config/load.ts";
 import type { Bars } from "../../src/data/bars.ts";
 import { loadBars } from "../../src/data/ingest/index.ts";
 import { tripleBarrierLabels } from "../../src/labels/triple-barrier.ts";
@@ -43,7 +43,9 @@ describe("views over a features file written by mlf features", () => {
     expect(Array.from(frame.timestamp)).toEqual(Array.from(bars.ts));
     expect(frame.featureNames.length).toBeGreaterThan(100);
     expect(frame.featureNames.some((c) => c.startsWith("target_") || c === "timestamp")).toBe(false);
-    const want = tripleBarrierLabels(bars, LabelsConfig.parse({}), 0.25);
+    // The default config: SYNTH contract, label cost derived from the backtest costs.
+    const config = parseConfig({});
+    const want = tripleBarrierLabels(bars, config.labels, config.tick_size);
     expect(Array.from(labelsFromFrame(frame).t1Index)).toEqual(Array.from(want.t1Index));
     expect(Array.from(frame.targetLabel!)).toEqual(Array.from(want.label));
     expect(Array.from(frame.targetRet!)).toEqual(Array.from(want.ret));
