@@ -3,8 +3,9 @@
 A boosting fitter fits one booster per requested output head on the same feature matrix:
 - p_up: binary classifier of "up" (target_label > 0) against {0, -1}, on labelled rows;
 - E_r: regressor of target_ret (l2 or huber loss, `e_r_objective`), on rows with a known return.
-Rows with a non-finite feature or target are dropped (TypeScript sends finite, imputed features; this is
-a defence). Each booster early-stops on the valid frame (`early_stopping_rounds`, 0 = off) and keeps its
+Rows with a non-finite feature are dropped (TypeScript sends finite, imputed features; this is a
+defence); rows whose target is unknown for a head weigh 0 in that head, so every head shares one binned
+copy of the rows. Each booster early-stops on the valid frame (`early_stopping_rounds`, 0 = off) and keeps its
 best iteration. A library module only implements `train_head` (fit one booster and read its trees back
 as FlatTrees) and declares its parameters; this base runs the heads, scores them on the valid rows,
 builds the one ONNX graph (tree_onnx.py) and predicts the predict rows natively.
@@ -46,19 +47,37 @@ PROGRESS_INTERVAL_S = 0.25
 PREDICT_BATCH = 65_536
 
 
+def unit_weights(w: F64 | None, rows: int) -> npt.NDArray[np.float32]:
+    """Per-row weights for a library that keeps weights set on a reused matrix: ones when w is None."""
+    return np.ones(rows, dtype=np.float32) if w is None else w.astype(np.float32)
+
+
 @dataclass(frozen=True)
 class HeadData:
-    """The rows one head is fitted and early-stopped on (y: 0/1 for p_up, the return for E_r)."""
+    """What one head is fitted and early-stopped on.
+
+    x_train / x_valid are the frames' rows with all-finite features, the same arrays for every head, so
+    a library can bin them once per fit (see `shared` in BoostingFitter.train_head). A row whose target
+    is unknown for this head takes part with weight 0 (its y is 0.0): it adds nothing to any gradient,
+    loss or metric. w_* is None when every row has a target. y is 0/1 (up) for p_up, the return for E_r.
+    """
 
     output: str
     x_train: F32
     y_train: F64
+    w_train: F64 | None
     x_valid: F32 | None
     y_valid: F64 | None
+    w_valid: F64 | None
 
     @property
     def classifier(self) -> bool:
         return self.output == "p_up"
+
+    @property
+    def train_targets(self) -> F64:
+        """The targets of the train rows that count (weight 1)."""
+        return self.y_train if self.w_train is None else self.y_train[self.w_train > 0]
 
 
 @dataclass
@@ -73,14 +92,19 @@ class BoostedHead:
     metrics: dict[str, float] = field(default_factory=dict)
 
 
-def usable_rows(features: F32, target: F64, output: str) -> tuple[F32, F64]:
-    """Rows with finite features and a finite target; for p_up the target becomes up = label > 0."""
-    keep = np.isfinite(target) & np.isfinite(features).all(axis=1)
-    x = features if keep.all() else features[keep]
-    y = target[keep]
+def finite_rows(features: F32) -> tuple[F32, npt.NDArray[np.bool_]]:
+    """The rows with all-finite features (no copy when that is every row) and their mask."""
+    finite: npt.NDArray[np.bool_] = np.asarray(np.isfinite(features).all(axis=1), dtype=np.bool_)
+    return (features if finite.all() else features[finite]), finite
+
+
+def head_targets(values: F64, output: str) -> tuple[F64, F64 | None]:
+    """Targets with unknown ones (NaN) at weight 0; for p_up the target becomes up = label > 0."""
+    known = np.isfinite(values)
+    y = np.where(known, values, 0.0)
     if output == "p_up":
         y = (y > 0).astype(np.float64)
-    return x, y
+    return y, (None if known.all() else known.astype(np.float64))
 
 
 def huber_delta(params: Mapping[str, Any], y: F64) -> float:
@@ -171,32 +195,47 @@ class BoostingFitter:
         """Constraints between or beyond single declared parameters; raise InvalidParamsError."""
 
     def train_head(
-        self, data: HeadData, params: Mapping[str, Any], seed: int, report: IterationReport
+        self,
+        data: HeadData,
+        params: Mapping[str, Any],
+        seed: int,
+        report: IterationReport,
+        shared: dict[str, Any],
     ) -> BoostedHead:
+        """Fits one head. `shared` is one dict per fit, for what every head can reuse (binned data)."""
         raise NotImplementedError
 
     def fit(self, frames: FitFrames, params: Mapping[str, Any], seed: int, progress: Progress) -> FitResult:
         self.check_params(params)
         progress("load", fraction=0.0)
         names = frames.feature_names()
-        x_train = frames.features("train")
+        x_train, train_rows = finite_rows(frames.features("train"))
         has_valid = frames.table("valid") is not None
-        x_valid = frames.features("valid") if has_valid else None
+        x_valid, valid_rows = finite_rows(frames.features("valid")) if has_valid else (None, None)
         heads: list[BoostedHead] = []
         metrics: dict[str, float] = {}
+        shared: dict[str, Any] = {}
         for k, output in enumerate(frames.outputs):
-            data = self._head_data(frames, output.name, x_train, x_valid)
-            report = IterationReport(progress, output.name, k, len(frames.outputs), params["n_estimators"])
-            head = self.train_head(data, params, seed, report)
+            name = output.name
+            y_train, w_train = head_targets(frames.target_values("train", name)[train_rows], name)
+            data = HeadData(name, x_train, y_train, w_train, None, None, None)
+            self._check_train_rows(data)
+            if x_valid is not None and valid_rows is not None:
+                y_valid, w_valid = head_targets(frames.target_values("valid", name)[valid_rows], name)
+                if w_valid is None or w_valid.any():
+                    data = HeadData(name, x_train, y_train, w_train, x_valid, y_valid, w_valid)
+            report = IterationReport(progress, name, k, len(frames.outputs), params["n_estimators"])
+            head = self.train_head(data, params, seed, report, shared)
             heads.append(head)
             metrics.update(head.metrics)
-            metrics[f"{output.name}_train_rows"] = float(data.y_train.size)
-            metrics[f"{output.name}_best_iteration"] = float(head.best_iteration)
-            metrics[f"{output.name}_n_trees"] = float(len(head.trees.trees))
-            metrics[f"{output.name}_rounds"] = float(head.rounds)
-            if data.x_valid is not None and data.y_valid is not None and data.y_valid.size:
-                valid_pred = native_predictions(head, data.x_valid)
-                metrics.update(score_head(output.name, f"{output.name}_valid", data.y_valid, valid_pred))
+            metrics[f"{name}_train_rows"] = float(data.train_targets.size)
+            metrics[f"{name}_best_iteration"] = float(head.best_iteration)
+            metrics[f"{name}_n_trees"] = float(len(head.trees.trees))
+            metrics[f"{name}_rounds"] = float(head.rounds)
+            if data.x_valid is not None and data.y_valid is not None:
+                known = slice(None) if data.w_valid is None else data.w_valid > 0
+                valid_pred = native_predictions(head, data.x_valid)[known]
+                metrics.update(score_head(name, f"{name}_valid", data.y_valid[known], valid_pred))
 
         progress("export")
         model = tree_ensemble_model(
@@ -221,21 +260,14 @@ class BoostingFitter:
         )
 
     @staticmethod
-    def _head_data(frames: FitFrames, output: str, x_train: F32, x_valid: F32 | None) -> HeadData:
-        xt, yt = usable_rows(x_train, frames.target_values("train", output), output)
-        if yt.size == 0:
+    def _check_train_rows(data: HeadData) -> None:
+        y = data.train_targets
+        if y.size == 0:
             raise ValueError(
-                f"the train frame has no usable rows for {output!r} (finite features and target)"
+                f"the train frame has no usable rows for {data.output!r} (finite features and target)"
             )
-        if output == "p_up" and np.unique(yt).size < 2:
+        if data.classifier and np.unique(y).size < 2:
             raise ValueError(
-                f"p_up needs both classes in the train frame after dropping unlabelled rows; got {yt.size} "
-                f"rows, all {'up' if yt[0] else 'not up'}"
+                f"p_up needs both classes in the train frame after dropping unlabelled rows; got {y.size} "
+                f"rows, all {'up' if y[0] else 'not up'}"
             )
-        xv: F32 | None = None
-        yv: F64 | None = None
-        if x_valid is not None:
-            xv, yv = usable_rows(x_valid, frames.target_values("valid", output), output)
-            if yv.size == 0:
-                xv, yv = None, None
-        return HeadData(output, xt, yt, xv, yv)

@@ -32,6 +32,7 @@ from mlf_workers.models.boosting import (
     HeadData,
     IterationReport,
     huber_delta,
+    unit_weights,
 )
 from mlf_workers.models.params import Choice, Integer, ParamSpec, Real
 from mlf_workers.tree_onnx import FlatTree, HeadTrees
@@ -62,7 +63,7 @@ def flatten(tree: Mapping[str, Any]) -> FlatTree:
 
 def base_margin(data: HeadData, objective: str) -> float:
     """m0 as a float32 value: logit of the train up-rate, or the train median / mean return."""
-    y = data.y_train
+    y = data.train_targets
     if data.classifier:
         rate = float(np.clip(np.mean(y), 1e-6, 1 - 1e-6))
         m0 = np.log(rate / (1 - rate))
@@ -95,7 +96,12 @@ class XGBoostFitter(BoostingFitter):
     }
 
     def train_head(
-        self, data: HeadData, params: Mapping[str, Any], seed: int, report: IterationReport
+        self,
+        data: HeadData,
+        params: Mapping[str, Any],
+        seed: int,
+        report: IterationReport,
+        shared: dict[str, Any],
     ) -> BoostedHead:
         import xgboost as xgb
 
@@ -104,7 +110,7 @@ class XGBoostFitter(BoostingFitter):
         if data.classifier:
             objective: dict[str, Any] = {"objective": "binary:logistic", "eval_metric": "logloss"}
         elif params["e_r_objective"] == "huber":
-            metrics["E_r_huber_delta"] = huber_delta(params, data.y_train)
+            metrics["E_r_huber_delta"] = huber_delta(params, data.train_targets)
             objective = {
                 "objective": "reg:pseudohubererror",
                 "eval_metric": "mphe",
@@ -132,18 +138,26 @@ class XGBoostFitter(BoostingFitter):
         }
         hist = params["tree_method"] == "hist"
 
-        def matrix(x: F32, y: F64, ref: Any = None) -> Any:
-            margin = np.full(y.size, m0, dtype=np.float32)
+        def matrix(x: F32, ref: Any = None) -> Any:
             if hist:
-                return xgb.QuantileDMatrix(
-                    x, label=y, base_margin=margin, max_bin=params["max_bin"], nthread=threads, ref=ref
-                )
-            return xgb.DMatrix(x, label=y, base_margin=margin, nthread=threads)
+                return xgb.QuantileDMatrix(x, max_bin=params["max_bin"], nthread=threads, ref=ref)
+            return xgb.DMatrix(x, nthread=threads)
 
-        train = matrix(data.x_train, data.y_train)
+        def set_targets(matrix: Any, y: F64, w: F64 | None) -> Any:
+            matrix.set_label(y)
+            matrix.set_weight(unit_weights(w, y.size))
+            matrix.set_base_margin(np.full(y.size, m0, dtype=np.float32))
+            return matrix
+
+        # Quantized once per fit and shared by the heads; each head sets its labels, weights, margins.
+        if "train" not in shared:
+            shared["train"] = matrix(data.x_train)
+        train = set_targets(shared["train"], data.y_train, data.w_train)
         evals = []
         if data.x_valid is not None and data.y_valid is not None:
-            evals.append((matrix(data.x_valid, data.y_valid, ref=train), "valid"))
+            if "valid" not in shared:
+                shared["valid"] = matrix(data.x_valid, ref=shared["train"])
+            evals.append((set_targets(shared["valid"], data.y_valid, data.w_valid), "valid"))
         stopping = params["early_stopping_rounds"] if evals and params["early_stopping_rounds"] > 0 else None
         booster = xgb.train(
             xgb_params,
