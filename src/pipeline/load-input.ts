@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from "../config/schema.ts";
 import type { Bars } from "../data/bars.ts";
+import type { ContractRuns } from "../data/contract-runs.ts";
 import { fingerprintBars } from "../data/fingerprint.ts";
 import { gapReport } from "../data/gaps.ts";
 import { type DataFormat, type DatasetMeta, loadBars } from "../data/ingest/index.ts";
@@ -15,7 +16,7 @@ export type InputMeta = Omit<DatasetMeta, "format"> & { format: DataFormat | "sy
 export async function loadInput(
   dataPath: string | undefined,
   config: ExperimentConfig,
-): Promise<{ bars: Bars; meta: InputMeta }> {
+): Promise<{ bars: Bars; meta: InputMeta; contracts: ContractRuns | null }> {
   const path = dataPath ?? config.data.path;
   if (path !== undefined) return loadBars(path);
   const bars = generateSynthBars({
@@ -34,5 +35,5 @@ export async function loadInput(
     gaps: gapReport(bars.ts),
     fingerprint: fingerprintBars(bars),
   };
-  return { bars, meta };
+  return { bars, meta, contracts: null };
 }

@@ -128,9 +128,13 @@ export async function readArrow(path: string): Promise<ReadResult> {
     warnings.push(NO_VOLUME_WARNING);
   }
   const bars: Bars = { length: rows, ts, open, high, low, close, volume };
+  const contractField = fields.find((f) => f.name.toLowerCase() === "contract");
   return {
     bars,
     warnings,
+    ...(contractField === undefined
+      ? {}
+      : { readContracts: async () => Array.from(table.getChild(contractField.name) as Vector) as unknown[] }),
     rowOf: async (index) => ({ row: index + 1, label: `row ${index + 1} (first bar is row 1)` }),
     explainNotFinite: async (index, column) => {
       const field = find(column) as { type: DataType };

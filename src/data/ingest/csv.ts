@@ -156,6 +156,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
   if (layout.form === "iso" && hasNaN(ts)) await refillTimestampsStrict(path, layout, ts);
 
   const { bars, warnings } = barsFromColumns(rows, columns, hasVolumeColumn);
+  const contractName = header.find((h) => h.toLowerCase() === "contract");
   return {
     bars,
     warnings,
@@ -165,7 +166,29 @@ export async function readCsv(path: string): Promise<ReadResult> {
     },
     explainNotFinite: async (index, column) =>
       explainCell(column, await rawCell(path, layout, index, column), layout),
+    ...(contractName === undefined
+      ? {}
+      : { readContracts: () => readTextColumn(path, layout.header, contractName, rows) }),
   };
+}
+
+/** One column as text, in file order (the optional `contract` column). */
+async function readTextColumn(
+  path: string,
+  header: string[],
+  name: string,
+  rows: number,
+): Promise<unknown[]> {
+  const con = await connectFast();
+  try {
+    const source = readCsvSql(path, header, () => "VARCHAR");
+    const reader = await con.runAndReadAll(`SELECT ${sqlIdent(name)} FROM ${source}`);
+    const values = reader.getColumns()[0] ?? [];
+    invariant(values.length === rows, "the contract column has a different row count than the bars");
+    return values;
+  } finally {
+    con.closeSync();
+  }
 }
 
 function hasNaN(a: Float64Array): boolean {

@@ -10,6 +10,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { DataError } from "../../core/errors.ts";
 import type { Bars } from "../bars.ts";
+import { type ContractRuns, contractRunsOf } from "../contract-runs.ts";
 import { fingerprintBars } from "../fingerprint.ts";
 import { type GapReport, gapReport } from "../gaps.ts";
 import { describeProblem, findFirstProblem } from "../validate.ts";
@@ -63,8 +64,14 @@ async function assertReadableFile(path: string): Promise<void> {
     throw new DataError(`cannot read ${path}: not a regular file`, { code: "DATA_UNREADABLE" });
 }
 
-/** Reads and validates a bar file. Throws DataError (one-line message naming row or column). */
-export async function loadBars(path: string): Promise<{ bars: Bars; meta: DatasetMeta }> {
+/**
+ * Reads and validates a bar file. Throws DataError (one-line message naming row or column).
+ * `contracts` holds the optional `contract` column (the contract each bar came from) as runs; null
+ * when the file has no such column.
+ */
+export async function loadBars(
+  path: string,
+): Promise<{ bars: Bars; meta: DatasetMeta; contracts: ContractRuns | null }> {
   const format = formatOf(path);
   await assertReadableFile(path);
   const read = await READERS[format](path);
@@ -89,5 +96,17 @@ export async function loadBars(path: string): Promise<{ bars: Bars; meta: Datase
     gaps: gapReport(bars.ts),
     fingerprint: fingerprintBars(bars),
   };
-  return { bars, meta };
+  let contracts: ContractRuns | null = null;
+  if (read.readContracts) {
+    const runs = contractRunsOf(await read.readContracts());
+    if ("emptyAt" in runs) {
+      const { row, label } = await read.rowOf(runs.emptyAt);
+      throw new DataError(
+        `${basename(path)}: ${label}: contract is empty: fill every row with the contract the bar came from, or drop the column`,
+        { row, column: "contract" },
+      );
+    }
+    contracts = runs;
+  }
+  return { bars, meta, contracts };
 }

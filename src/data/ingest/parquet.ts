@@ -105,6 +105,7 @@ export async function readParquet(path: string): Promise<ReadResult> {
     const { rows, columns } = read;
     if (rows === 0) throw new DataError(`${file} has no bars`, { code: "DATA_EMPTY" });
     const { bars, warnings } = barsFromColumns(rows, columns, volumeCol !== undefined);
+    const contractCol = schema.find((s) => s.name.toLowerCase() === "contract");
     return {
       bars,
       warnings,
@@ -114,7 +115,23 @@ export async function readParquet(path: string): Promise<ReadResult> {
         const raw = await rawValue(source, col.name, index);
         return explainValue(column, col.type, raw);
       },
+      ...(contractCol === undefined
+        ? {}
+        : {
+            readContracts: () =>
+              textColumn(`SELECT CAST(${sqlIdent(contractCol.name)} AS VARCHAR) FROM ${source}`),
+          }),
     };
+  } finally {
+    con.closeSync();
+  }
+}
+
+/** One column as text, in file order (the optional `contract` column). */
+async function textColumn(sql: string): Promise<unknown[]> {
+  const con = await connectFast();
+  try {
+    return (await con.runAndReadAll(sql)).getColumns()[0] ?? [];
   } finally {
     con.closeSync();
   }

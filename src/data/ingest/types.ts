@@ -14,6 +14,8 @@ export interface ReadResult {
   rowOf(index: number): Promise<{ row: number; label: string }>;
   /** Why `column` of bar `index` is not a finite value (reads the raw text again: error path only). */
   explainNotFinite(index: number, column: BarColumn): Promise<string>;
+  /** The values of the optional `contract` column in bar order; absent when the file has none. */
+  readContracts?: () => Promise<ArrayLike<unknown>>;
 }
 
 export const NO_VOLUME_WARNING = "no volume: volume-based features are left out";
