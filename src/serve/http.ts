@@ -76,10 +76,13 @@ export async function buildApp(service: ServingService, opts: HttpOptions = {}):
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: maxBody,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get a SHUTTING_DOWN error in our format (onRequest below).
+    return503OnClosing: false,
     forceCloseConnections: "idle",
   });
   app.setValidatorCompiler(zodValidator);
+  // JSON only: a text/plain body is refused with 415 instead of reaching the schema as a string.
+  app.removeContentTypeParser(["text/plain"]);
   app.decorateRequest("startedAt", 0);
   const m = service.metrics;
   const log = opts.log ?? service.log;
@@ -87,6 +90,8 @@ export async function buildApp(service: ServingService, opts: HttpOptions = {}):
 
   app.addHook("onRequest", async (req: FastifyRequest) => {
     req.startedAt = performance.now();
+    if (service.draining)
+      throw new ServeError("SHUTTING_DOWN", 503, "the server is shutting down: retry on another instance");
     if (token && !tokenMatches(req.headers.authorization, token)) {
       throw new ServeError(
         "UNAUTHORIZED",
@@ -94,6 +99,10 @@ export async function buildApp(service: ServingService, opts: HttpOptions = {}):
         "missing or wrong bearer token (Authorization: Bearer <token>)",
       );
     }
+  });
+  // While shutting down, answers close their connection so keep-alive clients do not hold it open.
+  app.addHook("onSend", async (_req, reply) => {
+    if (service.draining) void reply.header("connection", "close");
   });
   app.addHook("onResponse", async (req, reply) => {
     const route = ROUTE_NAMES[req.routeOptions.url ?? ""] ?? "other";

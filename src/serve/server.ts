@@ -121,6 +121,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const close = () => {
     closing ??= (async () => {
       log.info({}, "shutting down: finishing in-flight requests");
+      service.draining = true;
       await app.close();
       if (stateDir) {
         const written = writeSnapshots(service, stateDir);

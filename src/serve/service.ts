@@ -104,6 +104,8 @@ export class ServingService {
   private readonly windows: WindowPool;
   private reloading = false;
   private closed = false;
+  /** Set when shutdown starts: in-flight requests finish, their connections are closed. */
+  draining = false;
   readonly startedAt = Date.now();
 
   private constructor(
@@ -154,6 +156,11 @@ export class ServingService {
     );
     if (opts.prestartWindowWorker !== false) void s.windows.start().catch(() => undefined);
     return s;
+  }
+
+  /** /predict windows queued or being computed now. */
+  get windowsInFlight(): number {
+    return this.windows.pendingCount;
   }
 
   get current(): { primary: BundleRuntime; fallback: BundleRuntime | null } {

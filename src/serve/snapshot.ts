@@ -119,7 +119,9 @@ export function decodeSnapshot(
   const dataStart = Math.ceil((12 + len) / 8) * 8;
   const n = header.rows;
   if (bytes.length !== dataStart + 6 * 8 * n) throw bad(`expected ${n} rows of 6 float64 columns`);
-  const data = bytes.slice(dataStart);
+  // A copy at offset 0 (a Buffer's slice() is a view into a shared pool, not a copy).
+  const data = new Uint8Array(6 * 8 * n);
+  data.set(bytes.subarray(dataStart));
   if (sha256([data]) !== header.columns_sha256) throw bad("columns_sha256 mismatch (the file is corrupt)");
   const col = (k: number) => new Float64Array(data.buffer, k * 8 * n, n);
   const volume = col(5);

@@ -23,6 +23,11 @@ export class WindowPool {
 
   constructor(private readonly maxQueued = 8) {}
 
+  /** Windows queued or being computed. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** Starts the worker now (its modules load while the server warms up). */
   start(): Promise<void> {
     if (this.ready) return this.ready;
