@@ -2,11 +2,13 @@
  * The calibrators: the only list. Adding one (e.g. isotonic regression) = one file exporting a
  * CalibratorSpec + one line here; the chain, its JSON schema and the contract tests pick it up.
  */
+import { isotonic } from "./isotonic.ts";
 import { temperatureScaling } from "./temperature-scaling.ts";
 import type { CalibratorSpec } from "./types.ts";
 
 export const calibrators: Readonly<Record<string, CalibratorSpec>> = Object.freeze({
   temperature_scaling: temperatureScaling,
+  isotonic,
 });
 
 /** The registered calibrator names, in registry order. */
