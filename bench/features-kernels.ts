@@ -86,10 +86,11 @@ const timedSpecs: FeatureSpec[] = FEATURE_SPECS.map((spec) =>
         },
       },
 );
-const engine = new FeatureEngine({ hasVolume, specs: timedSpecs });
+const engine = new FeatureEngine({ hasVolume, specs: timedSpecs, expectedRows: bars.length });
 const block = 65_536;
 const bufs = engine.columns.map(() => new Float32Array(block));
 t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let from = 0; from < bars.length; from += block) {
   const to = Math.min(bars.length, from + block);
   engine.push(
@@ -100,6 +101,7 @@ for (let from = 0; from < bars.length; from += block) {
   );
 }
 const engineMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 console.log(
-  `engine (${engine.columns.length} columns, blocks of ${block}): ${engineMs.toFixed(0)} ms = kernels ${inKernels.toFixed(0)} + derived ${inDerived.toFixed(0)} + engine's own ${(engineMs - inKernels - inDerived).toFixed(0)} ms`,
+  `engine (${engine.columns.length} columns, blocks of ${block}): ${engineMs.toFixed(0)} ms = kernels ${inKernels.toFixed(0)} + derived ${inDerived.toFixed(0)} + engine's own ${(engineMs - inKernels - inDerived).toFixed(0)} ms; CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)})`,
 );

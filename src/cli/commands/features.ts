@@ -18,6 +18,7 @@ interface RawOptions {
   config?: string;
   list?: boolean;
   json?: boolean;
+  threads?: string;
 }
 
 /** Fixed-width table: one line per column, the definition last so long ones do not break alignment. */
@@ -47,43 +48,47 @@ export function registerFeatures(program: Command): void {
     .option("--config <file>", "experiment config YAML (default: all defaults)")
     .option("--list", "list the feature columns instead of computing them")
     .option("--json", "with --list: print a JSON array of columns")
+    .option("--threads <n>", "threads computing features (default: 2 from 150,000 bars); same output")
     .action(async (raw: RawOptions) => {
       const config = loadConfig(raw.config);
       const selection = { families: config.features.families, exclude: config.features.exclude };
-      // Heavy modules (the registry, DuckDB, apache-arrow) load only when this command runs.
-      const { listFeatureColumns } = await import("../../features/registry.ts");
+      if (raw.json && !raw.list) throw new UsageError("--json only applies to --list");
       if (raw.list) {
+        // Heavy modules (the registry, DuckDB, apache-arrow) load only when this command runs.
+        const { listFeatureColumns } = await import("../../features/registry.ts");
         const columns = listFeatureColumns({ hasVolume: true, ...withoutUndefined(selection) });
         process.stdout.write(raw.json ? `${JSON.stringify(columns, null, 2)}\n` : formatColumnTable(columns));
         return;
       }
-      if (raw.json) throw new UsageError("--json only applies to --list");
       if (raw.out === undefined || raw.out === "") {
         throw new UsageError("--out is required: the Arrow file to write (e.g. --out features.arrow)");
       }
-      // Feature workers load their modules while the data is read (see block-engine.ts), when the
-      // input looks large enough to be computed on several threads.
-      const [{ prestartFeatureWorkers }, { writeFeatureFile }, { tripleBarrierLabels }, { loadInput }] =
-        await Promise.all([
-          import("../../features/engine/block-engine.ts"),
-          import("../../features/engine/write-feature-file.ts"),
-          import("../../labels/triple-barrier.ts"),
-          import("../../pipeline/load-input.ts"),
-        ]);
+      const threads = raw.threads === undefined ? undefined : parseThreads(raw.threads);
+      // A feature worker thread starts first: its module loading overlaps reading the data.
+      const { prestartFeatureWorkers } = await import("../../features/engine/feature-workers.ts");
       const workers = prestartFeatureWorkers(
-        looksLarge(raw.data ?? config.data.path, config) ? undefined : 1,
+        threads ?? (looksLarge(raw.data ?? config.data.path, config) ? undefined : 1),
       );
       try {
-        const { bars, meta } = await loadInput(raw.data, config);
-        const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
+        // DuckDB parses the file on its own threads while this one loads the remaining modules.
+        const { loadInput } = await import("../../pipeline/load-input.ts");
+        const input = loadInput(raw.data, config);
+        input.catch(() => undefined); // awaited below
+        const [{ writeFeatureFile }, { tripleBarrierLabels }] = await Promise.all([
+          import("../../features/engine/write-feature-file.ts"),
+          import("../../labels/triple-barrier.ts"),
+        ]);
+        const { bars, meta } = await input;
         const out = raw.out;
         const { rows, columns } = await writeFeatureFile({
           bars,
           meta,
           config,
           outPath: out,
-          labels,
+          // Computed while the feature workers start on the first blocks.
+          labels: () => tripleBarrierLabels(bars, config.labels, config.tick_size),
           workers,
+          ...(threads === undefined ? {} : { threads }),
         }).catch((e: unknown) => {
           throw fileSystemError(e, out) ?? e;
         });
@@ -95,15 +100,23 @@ export function registerFeatures(program: Command): void {
     });
 }
 
+function parseThreads(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(`--threads ${text} must be a whole number from 1 to 64`);
+  }
+  return n;
+}
+
 /**
- * Near the parallel threshold (2M bars: ~110 MB of CSV, ~24 MB gzipped), guessed from the file size
- * before reading it.
+ * Near the parallel threshold (150k bars: ~8 MB of CSV, ~2 MB gzipped), guessed from the file size
+ * before reading it. A wrong guess costs a worker started in vain or started late, nothing else.
  */
 function looksLarge(path: string | undefined, config: ExperimentConfig): boolean {
-  if (path === undefined) return config.data.synth_bars >= 2_000_000;
+  if (path === undefined) return config.data.synth_bars >= 150_000;
   const compressed = /\.(gz|parquet|pq)$/i.test(path);
   try {
-    return statSync(path).size >= (compressed ? 20 : 100) * 2 ** 20;
+    return statSync(path).size >= (compressed ? 2 : 8) * 2 ** 20;
   } catch {
     return false;
   }

@@ -8,18 +8,25 @@ export interface WorkerInit {
   bars: Bars;
   selection: ColumnSelection;
   partition: { index: number; count: number; weights: readonly number[] };
-  /** Block buffer sets: each one SharedArrayBuffer of columns × block float32, column-major. */
-  sets: SharedArrayBuffer[];
-  /** Per set: float64 block buffers of the columns derived specs read (FeatureEngine.derivedInputNames). */
+  /** Per buffer set: float64 block buffers of the columns derived specs read (FeatureEngine.derivedInputNames). */
   inputSets: SharedArrayBuffer[];
   block: number;
+}
+
+/** Where a block's float32 columns go: column j at byte offset + j × stride of `memory`. */
+export interface BlockPlacement {
+  memory: SharedArrayBuffer;
+  offset: number;
+  stride: number;
 }
 
 export interface BlockRequest {
   kind: "block";
   from: number;
   to: number;
+  /** Buffer set of the derived inputs. */
   set: number;
+  out: BlockPlacement;
 }
 
 export type WorkerMessage = WorkerInit | BlockRequest;
@@ -27,13 +34,9 @@ export type WorkerMessage = WorkerInit | BlockRequest;
 /** One reply per message, and one when the worker's modules are loaded. */
 export type BlockReply = { ok: true } | { ok: false; error: string };
 
-/** Column j of a set: block float32 values at byte offset j × block × 4. */
-export function columnViews(
-  sab: SharedArrayBuffer | ArrayBuffer,
-  columns: number,
-  block: number,
-): Float32Array[] {
-  return Array.from({ length: columns }, (_, j) => new Float32Array(sab, j * block * 4, block));
+/** The columns of a block of n rows placed as `p` says. */
+export function columnViews(p: BlockPlacement, columns: number, n: number): Float32Array[] {
+  return Array.from({ length: columns }, (_, j) => new Float32Array(p.memory, p.offset + j * p.stride, n));
 }
 
 /** Buffer k of an input set: block float64 values at byte offset k × block × 8. */

@@ -1,15 +1,22 @@
 /**
- * Computes the feature columns of consecutive row blocks into reusable buffer sets, on one thread or
- * several. With T threads the plan is partitioned (partitionPlan): this thread runs part 0 and T - 1
- * worker threads run the others over the same bars in shared memory, each writing its own columns
- * of the shared block buffers. Every kernel sees exactly the data it would see alone, so the output
- * is bit-identical to a single engine's; only the wall time changes.
+ * Computes the feature columns of consecutive row blocks, on one thread or several. With T threads
+ * the plan is partitioned (partitionPlan): this thread runs part 0 and T - 1 worker threads run the
+ * others over the same bars in shared memory, each writing its own columns of the block. Every
+ * kernel sees exactly the data it would see alone, so the output is bit-identical to a single
+ * engine's; only the wall time changes.
+ *
+ * The caller places each block's float32 columns in shared memory (the feature file's sink computes
+ * where, so that they can be written to the file without a copy). Blocks are pipelined: `begin`
+ * hands a block to the workers at once (they work through their requests in order), `finish`
+ * computes this thread's part of the oldest begun block and waits for the workers' parts. With two
+ * buffer sets the workers compute block k + 1 while this thread finishes block k and writes it.
  */
-import { availableParallelism, loadavg } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { invariant } from "../../core/errors.ts";
 import type { Bars } from "../../data/bars.ts";
 import type { ColumnSelection, FeatureColumn } from "../registry.ts";
 import {
+  type BlockPlacement,
   type BlockReply,
   type BlockRequest,
   columnViews,
@@ -18,28 +25,17 @@ import {
   type WorkerMessage,
 } from "./block-engine-protocol.ts";
 import { FeatureEngine } from "./feature-engine.ts";
+import { type FeatureWorkers, startWorker } from "./feature-workers.ts";
 
-/**
- * Below this many rows one thread is faster. Measured on the 2-vCPU VM (docs/benchmarks.md): at 1M
- * rows two threads lose (worker start-up and a second JIT warm-up outweigh a ~25% faster steady
- * state); at 3.1M rows they win ~10%.
- */
-const PARALLEL_MIN_ROWS = 2_000_000;
+export type { BlockPlacement } from "./block-engine-protocol.ts";
+export { defaultThreads, FeatureWorkers, prestartFeatureWorkers } from "./feature-workers.ts";
+
 /** Part 0 (this thread) gets this share of a worker's kernel load: it also builds and writes batches. */
 const MAIN_THREAD_SHARE = 0.8;
 
-/**
- * Threads worth using now: 2 on a large input when a core is idle, else 1. A second thread only pays
- * when it gets a core of its own; on a busy machine (1-minute load average above cores - 1) it
- * mostly adds its start-up and a second JIT warm-up. The output is the same either way.
- */
-export function defaultThreads(rows = PARALLEL_MIN_ROWS): number {
-  const cores = availableParallelism();
-  const idleCore = loadavg()[0] <= cores - 1;
-  return rows >= PARALLEL_MIN_ROWS && cores >= 2 && idleCore ? 2 : 1;
-}
-
+/** `a` itself when it already lives in shared memory, else a shared copy. */
 function sharedCopy(a: Float64Array): Float64Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
   const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
   s.set(a);
   return s;
@@ -57,34 +53,36 @@ function sharedBars(bars: Bars): Bars {
   };
 }
 
+interface Begun {
+  from: number;
+  to: number;
+  set: number;
+  out: BlockPlacement;
+  replies: Promise<void>[];
+}
+
 export class BlockEngine {
   readonly columns: readonly FeatureColumn[];
-  /** Buffer sets: sets[s][j] is column j's block buffer in set s. */
-  readonly sets: Float32Array[][];
   private readonly engine: FeatureEngine;
-  private readonly workers: Worker[];
+  private readonly workers: WorkerLink[];
   private readonly bars: Bars;
   /** Per set, the shared float64 buffers of derived inputs (empty with one thread). */
   private readonly inputs: Float64Array[][];
+  /** Blocks begun and not yet finished, oldest first, with the workers' replies. */
+  private readonly begun: Begun[] = [];
 
-  private constructor(
-    bars: Bars,
-    engine: FeatureEngine,
-    sets: Float32Array[][],
-    inputs: Float64Array[][],
-    workers: Worker[],
-  ) {
+  private constructor(bars: Bars, engine: FeatureEngine, inputs: Float64Array[][], workers: WorkerLink[]) {
     this.bars = bars;
     this.engine = engine;
     this.columns = engine.columns;
-    this.sets = sets;
     this.inputs = inputs;
     this.workers = workers;
   }
 
   /**
-   * `setCount` buffer sets of `block` rows each; `threads` ≥ 1 (1 = this thread only). Workers from
-   * `prestartFeatureWorkers` are used first (and any left over are stopped); more are started if needed.
+   * `setCount` buffer sets of derived inputs for blocks of up to `block` rows; `threads` ≥ 1 (1 = this
+   * thread only). Workers from `prestartFeatureWorkers` are used first (and any left over are
+   * stopped); more are started if needed.
    */
   static async start(
     bars: Bars,
@@ -118,52 +116,62 @@ export class BlockEngine {
       expectedRows: bars.length,
       ...(threads > 1 ? { partition } : {}),
     });
-    const columns = engine.columns.length;
     if (threads === 1) {
       await Promise.all(pool.map((w) => w.then((x) => x.terminate())));
-      const sets = Array.from({ length: opts.setCount }, () =>
-        columnViews(new ArrayBuffer(columns * opts.block * 4), columns, opts.block),
-      );
-      return new BlockEngine(bars, engine, sets, [], []);
+      return new BlockEngine(bars, engine, [], []);
     }
     const shared = sharedBars(bars);
-    const sabs = Array.from({ length: opts.setCount }, () => new SharedArrayBuffer(columns * opts.block * 4));
     const nInputs = engine.derivedInputNames.length;
     const inputSabs = Array.from(
       { length: opts.setCount },
       () => new SharedArrayBuffer(nInputs * opts.block * 8),
     );
     while (pool.length < threads - 1) pool.push(startWorker().ready);
-    const workers = await Promise.all(pool);
+    const workers = (await Promise.all(pool)).map((w) => new WorkerLink(w));
     await Promise.all(
-      workers.map((worker, w) => {
+      workers.map((link, w) => {
         const init: WorkerInit = {
           kind: "init",
           bars: shared,
           selection,
           partition: { index: w + 1, count: threads, weights },
-          sets: sabs,
           inputSets: inputSabs,
           block: opts.block,
         };
-        return request(worker, init);
+        return link.request(init);
       }),
     );
-    const sets = sabs.map((sab) => columnViews(sab, columns, opts.block));
     const inputs = inputSabs.map((sab) => inputViews(sab, nInputs, opts.block));
-    return new BlockEngine(shared, engine, sets, inputs, workers);
+    return new BlockEngine(shared, engine, inputs, workers);
   }
 
-  /** Fills every column of set `set` for rows [from, to) (blocks in order, each once). */
-  async compute(from: number, to: number, set: number): Promise<Float32Array[]> {
+  /**
+   * Hands rows [from, to) to the worker threads, their columns to go where `out` says; returns at
+   * once. Blocks are begun in order, each once; `set` (derived inputs) and the memory of `out` must
+   * not be in use by a block still begun.
+   */
+  begin(from: number, to: number, set: number, out: BlockPlacement): void {
+    const req: BlockRequest = { kind: "block", from, to, set, out };
+    const replies = this.workers.map((w) => w.request(req));
+    // A failure is reported by finish(); until then it must not count as unhandled.
+    for (const r of replies) r.catch(() => undefined);
+    this.begun.push({ from, to, set, out, replies });
+  }
+
+  /**
+   * Completes the oldest begun block: this thread's part, then (once every worker's part is in) the
+   * derived columns. Returns its columns (views of the block's placement).
+   */
+  async finish(): Promise<Float32Array[]> {
+    const block = this.begun.shift();
+    invariant(block !== undefined, "feature engine: finish() without a begun block");
+    const { from, to, set, out, replies } = block;
     const n = to - from;
-    const cols = this.sets[set].map((c) => (n === c.length ? c : c.subarray(0, n)));
-    const req: BlockRequest = { kind: "block", from, to, set };
+    const cols = columnViews(out, this.columns.length, n);
     if (this.workers.length === 0) {
       this.engine.push(this.bars, from, to, cols);
       return cols;
     }
-    const replies = this.workers.map((w) => request(w, req));
     this.engine.pushIndicators(this.bars, from, to, cols, this.inputs[set]);
     await Promise.all(replies);
     // Derived specs read columns of every partition: only now are they all in.
@@ -176,63 +184,37 @@ export class BlockEngine {
   }
 }
 
-/** Starts a worker; `ready` resolves once its modules are loaded (its first message). */
-function startWorker(): { worker: Worker; ready: Promise<Worker> } {
-  const worker = new Worker(new URL("./engine-worker-boot.mjs", import.meta.url));
-  const ready = new Promise<Worker>((resolve, reject) => {
-    worker.once("message", () => {
-      worker.off("error", reject);
-      resolve(worker);
-    });
-    worker.once("error", reject);
-  });
-  // A worker that fails to start is reported when it is used, not as an unhandled rejection.
-  ready.catch(() => undefined);
-  return { worker, ready };
-}
-
 /**
- * Workers started ahead of need: loading the engine's modules in a fresh thread takes a good part
- * of a second, which can overlap reading the data. Hand them to BlockEngine.start, or stop them.
+ * A worker thread with requests in flight: it answers each message once, in order, so replies are
+ * matched to requests first in, first out. An error or exit fails every request still waiting.
  */
-export class FeatureWorkers {
-  private pool: { worker: Worker; ready: Promise<Worker> }[];
-  constructor(count: number) {
-    this.pool = Array.from({ length: count }, () => startWorker());
-  }
-  /** Up to n workers (their readiness); the others are stopped. */
-  take(n: number): Promise<Worker>[] {
-    const taken = this.pool.slice(0, n).map((w) => w.ready);
-    for (const w of this.pool.slice(n)) void w.worker.terminate();
-    this.pool = [];
-    return taken;
-  }
-  /** Stops every worker not taken. */
-  async close(): Promise<void> {
-    const rest = this.pool;
-    this.pool = [];
-    await Promise.all(rest.map((w) => w.worker.terminate()));
-  }
-}
+class WorkerLink {
+  private readonly waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
-/** Starts the workers a run on `threads` threads uses (threads - 1; none for 1). */
-export function prestartFeatureWorkers(threads = defaultThreads()): FeatureWorkers {
-  return new FeatureWorkers(Math.max(0, threads - 1));
-}
+  constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: BlockReply) => {
+      const next = this.waiting.shift();
+      if (!next) return;
+      if (reply.ok) next.resolve();
+      else next.reject(new Error(`internal error in a feature engine worker:\n${reply.error}`));
+    });
+    worker.on("error", (e: Error) => {
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    });
+    worker.on("exit", (code) => {
+      const e = new Error(`internal error: a feature engine worker exited (code ${code})`);
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    });
+  }
 
-function request(worker: Worker, req: WorkerMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error) => {
-      worker.off("message", onMessage);
-      reject(e);
-    };
-    const onMessage = (reply: BlockReply) => {
-      worker.off("error", onError);
-      if (reply.ok) resolve();
-      else reject(new Error(`internal error in a feature engine worker:\n${reply.error}`));
-    };
-    worker.once("message", onMessage);
-    worker.once("error", onError);
-    worker.postMessage(req);
-  });
+  request(msg: WorkerMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(msg);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
 }

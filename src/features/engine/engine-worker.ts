@@ -1,8 +1,8 @@
 /**
  * One worker thread of the parallel feature engine. It loads its modules as soon as it starts (so a
  * worker started early warms up while the data is being read), then waits for `init`: bars in shared
- * memory, its partition and the shared block buffers. Each `block` request fills its columns of one
- * buffer set for rows [from, to). See block-engine.ts.
+ * memory, its partition and the shared derived-input buffers. Each `block` request fills its columns
+ * of one block, placed in shared memory as the request says. See block-engine.ts.
  */
 import { parentPort } from "node:worker_threads";
 import { invariant } from "../../core/errors.ts";
@@ -12,13 +12,7 @@ import { FeatureEngine } from "./feature-engine.ts";
 
 const port = parentPort;
 invariant(port, "engine-worker must run in a worker thread");
-let state: {
-  engine: FeatureEngine;
-  sets: Float32Array[][];
-  inputs: Float64Array[][];
-  block: number;
-  bars: Bars;
-} | null = null;
+let state: { engine: FeatureEngine; inputs: Float64Array[][]; bars: Bars } | null = null;
 
 port.on("message", (msg: WorkerMessage) => {
   try {
@@ -28,13 +22,11 @@ port.on("message", (msg: WorkerMessage) => {
         partition: msg.partition,
         expectedRows: msg.bars.length,
       });
-      const sets = msg.sets.map((sab) => columnViews(sab, engine.columns.length, msg.block));
       const inputs = msg.inputSets.map((sab) => inputViews(sab, engine.derivedInputNames.length, msg.block));
-      state = { engine, sets, inputs, block: msg.block, bars: msg.bars };
+      state = { engine, inputs, bars: msg.bars };
     } else {
       invariant(state, "engine-worker got a block before init");
-      const n = msg.to - msg.from;
-      const cols = state.sets[msg.set].map((c) => (n === state!.block ? c : c.subarray(0, n)));
+      const cols = columnViews(msg.out, state.engine.columns.length, msg.to - msg.from);
       state.engine.pushIndicators(state.bars, msg.from, msg.to, cols, state.inputs[msg.set]);
     }
     port.postMessage({ ok: true });

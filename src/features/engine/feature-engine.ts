@@ -17,6 +17,9 @@ import type { FeatureKernel, FeatureSpec, SeriesView } from "../types.ts";
 import { type ColumnSink, type FeaturePlan, partitionPlan, planFeatures } from "./feature-plan.ts";
 import { Resampler } from "./resampler.ts";
 
+/** Rows per sub-block of a push (see pushIndicators). */
+const SUB_BLOCK = 8192;
+
 export interface FeatureEngineOptions extends ColumnSelection {
   /** The registry by default; contract tests may pass a subset. */
   specs?: readonly FeatureSpec[];
@@ -71,9 +74,11 @@ export class FeatureEngine {
   private ownInputs: Float64Array[] = [];
   private ones = new Float64Array(0);
   private rowsPushed = 0;
+  private readonly expectedRows: number;
 
   constructor(opts: FeatureEngineOptions) {
     this.hasVolume = opts.hasVolume;
+    this.expectedRows = opts.expectedRows ?? 0;
     const plan = planFeatures(opts, opts.specs);
     this.columns = plan.outputs.map((c) => c.column);
     let kernels = plan.kernels;
@@ -146,12 +151,17 @@ export class FeatureEngine {
     invariant(to > from && to <= bars.length, "feature engine push range is empty or past the data");
     invariant((bars.volume !== null) === this.hasVolume, "bars volume does not match the engine's hasVolume");
     invariant(out.length === this.columns.length, "feature engine needs one output array per column");
-    const n = to - from;
-    const buffers = inputs ?? this.ownBuffers(n);
-    const base = this.baseSeries(bars, to);
-    for (const s of this.tfStates) this.advanceTimeframe(s, bars, from, to, base);
-    for (const k of this.kernels) this.advanceKernel(k, n, out, base, buffers);
-    for (const s of this.tfStates) s.before = s.resampler ? s.resampler.series.length : to;
+    const buffers = inputs ?? this.ownBuffers(to - from);
+    // Sub-blocks keep each kernel's float64 scratch small enough to stay in cache between the
+    // kernel writing it and the alignment reading it. Kernels give the same values however their
+    // ranges are split (the streaming contract), so this changes nothing but speed.
+    for (let at = from; at < to; at += SUB_BLOCK) {
+      const end = Math.min(to, at + SUB_BLOCK);
+      const base = this.baseSeries(bars, end);
+      for (const s of this.tfStates) this.advanceTimeframe(s, bars, at, end, base);
+      for (const k of this.kernels) this.advanceKernel(k, at - from, end - at, out, base, buffers);
+      for (const s of this.tfStates) s.before = s.resampler ? s.resampler.series.length : end;
+    }
     this.rowsPushed = to;
   }
 
@@ -169,7 +179,9 @@ export class FeatureEngine {
 
   /** The 1m series as kernels see it: the bars up to `to`, nothing later. */
   private baseSeries(bars: Bars, to: number): SeriesView {
-    if (this.ones.length < to) this.ones = new Float64Array(Math.max(to, this.ones.length * 2)).fill(1);
+    if (this.ones.length < to) {
+      this.ones = new Float64Array(Math.max(to, this.expectedRows, this.ones.length * 2)).fill(1);
+    }
     return {
       timeframe: "1m",
       length: to,
@@ -216,8 +228,10 @@ export class FeatureEngine {
     s.runs = runs;
   }
 
+  /** Advances one kernel over its new bars and aligns rows [at, at + n) of the block. */
   private advanceKernel(
     k: KernelState,
+    at: number,
     n: number,
     out: readonly Float32Array[],
     base: SeriesView,
@@ -249,13 +263,13 @@ export class FeatureEngine {
       if (sink) {
         if (sink.outIndex >= 0) {
           const dst = out[sink.outIndex];
-          if (!s.resampler) copyShifted32(dst, ext, n);
-          else fillRuns32(dst, ext, s.runStart, s.runSlot, s.runs);
+          if (!s.resampler) copyShifted32(dst, at, ext, n);
+          else fillRuns32(dst, at, ext, s.runStart, s.runSlot, s.runs);
         }
         if (sink.feedsDerived) {
           const buf = inputs[this.derivedInputIndex.get(sink.name)!];
-          if (!s.resampler) buf.set(ext.subarray(1, n + 1));
-          else fillRuns64(buf, ext, s.runStart, s.runSlot, s.runs);
+          if (!s.resampler) buf.set(ext.subarray(1, n + 1), at);
+          else fillRuns64(buf, at, ext, s.runStart, s.runSlot, s.runs);
         }
       }
       // Carry the latest bar's value into the next push.
@@ -278,23 +292,38 @@ export class FeatureEngine {
 }
 
 // Two copies on purpose: each stays monomorphic in its destination type (float32 out, float64 in).
-function fillRuns32(dst: Float32Array, ext: Float64Array, start: Int32Array, slot: Int32Array, runs: number) {
+// Runs are rows of the sub-block; `at` is the sub-block's first row in dst.
+function fillRuns32(
+  dst: Float32Array,
+  at: number,
+  ext: Float64Array,
+  start: Int32Array,
+  slot: Int32Array,
+  runs: number,
+) {
   for (let k = 0; k < runs; k++) {
     const v = ext[slot[k]];
-    const end = start[k + 1];
-    for (let r = start[k]; r < end; r++) dst[r] = v;
+    const end = at + start[k + 1];
+    for (let r = at + start[k]; r < end; r++) dst[r] = v;
   }
 }
 
-function fillRuns64(dst: Float64Array, ext: Float64Array, start: Int32Array, slot: Int32Array, runs: number) {
+function fillRuns64(
+  dst: Float64Array,
+  at: number,
+  ext: Float64Array,
+  start: Int32Array,
+  slot: Int32Array,
+  runs: number,
+) {
   for (let k = 0; k < runs; k++) {
     const v = ext[slot[k]];
-    const end = start[k + 1];
-    for (let r = start[k]; r < end; r++) dst[r] = v;
+    const end = at + start[k + 1];
+    for (let r = at + start[k]; r < end; r++) dst[r] = v;
   }
 }
 
-/** dst[r] = ext[r + 1]: a 1m column's new values, rounded to float32. */
-function copyShifted32(dst: Float32Array, ext: Float64Array, n: number) {
-  for (let r = 0; r < n; r++) dst[r] = ext[r + 1];
+/** dst[at + r] = ext[r + 1]: a 1m column's new values, rounded to float32. */
+function copyShifted32(dst: Float32Array, at: number, ext: Float64Array, n: number) {
+  for (let r = 0; r < n; r++) dst[at + r] = ext[r + 1];
 }

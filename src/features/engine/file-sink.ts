@@ -1,63 +1,96 @@
 /**
- * A file sink for apache-arrow's RecordBatchWriter that writes the file in large sequential chunks,
- * in the background, bypassing the page cache where the filesystem allows it (O_DIRECT).
+ * A file sink for apache-arrow's RecordBatchWriter that writes the file in large sequential pieces,
+ * in the background, bypassing the page cache where the filesystem allows it (O_DIRECT), and
+ * without copying the bulk of the data.
  *
  * Why: on the VM this project runs on, every page the kernel hands out for the first time costs
  * ~1-2 µs of system time (measured: filling 1 GB of fresh memory takes 1-2 s, refilling it 40 ms).
  * A buffered write of the 1 GB feature file allocates 1 GB of page cache: 1.7-2.4 s of kernel time
  * (strace: 17 pwritev, 2.43 s), as much CPU as computing the features. O_DIRECT writes go from our
- * buffers straight to the disk: ~0.1 s of kernel time for the same bytes (docs/benchmarks.md).
+ * memory straight to the disk: ~0.1 s of kernel time for the same bytes (docs/benchmarks.md).
  *
- * O_DIRECT needs the memory address, the file offset and the length of each write aligned to the
- * device's block (512 B here; 4096 is used). The writer calls `write` with pieces of any size and
- * address (headers, padding, column buffers), so every piece is copied into a staging chunk carved
- * from one buffer whose alignment is found by a probe (JavaScript cannot see addresses): the first
- * offset from which a 4096-byte O_DIRECT write succeeds. Full chunks are written while the caller
- * computes the next batch; the last chunk is padded to the block size and the file truncated to its
- * exact length. Where O_DIRECT is unavailable (tmpfs, other systems, a failed probe) the same chunks
- * go through ordinary writes. Either way the bytes of the file are exactly the pieces in order.
+ * O_DIRECT needs the memory address, the file offset and the length of each write to be multiples
+ * of the device's block (4096 is used). The caller computes the big column buffers inside
+ * `regions`, memory of this sink whose alignment is known (JavaScript cannot see addresses: a
+ * probe finds the offset from which a 4096-byte O_DIRECT write succeeds). A piece handed to
+ * `write` from a region, at an address congruent to its file position (`alignedOffset` says where
+ * to place data for that), is written from where it lies: its whole blocks by reference, the
+ * partial blocks at its ends copied. Everything else (headers, padding, timestamps, targets, and
+ * any piece whose placement was not congruent) is copied into staging chunks. The last chunk is
+ * padded to a block and the file truncated to its exact length. Where O_DIRECT is unavailable
+ * (tmpfs, other systems, a failed probe) the same pieces go through ordinary writes, region pieces
+ * still by reference. Either way the file's bytes are exactly the pieces in order.
  *
- * The copy (~0.1 s per GB) lets the caller reuse its buffers as soon as `write` returns. `flush()`
- * is the back-pressure point: it resolves once there is room for another `batchBytes` of pieces.
+ * A region's bytes given to `write` must stay untouched until `flush()` (called after them) resolves.
  */
 import { constants, type FileHandle, open } from "node:fs/promises";
 import { AsyncByteQueue } from "apache-arrow";
 import { invariant } from "../../core/errors.ts";
 
-/** Bytes per write call: measured fastest among 2-16 MB on the VM's virtual disk. */
+/** Staging chunk size, and the most bytes one write call sends. */
 const CHUNK = 8 * 2 ** 20;
 /** O_DIRECT alignment of address, offset and length. */
 const ALIGN = 4096;
-/** Writes in flight at once. */
+/** Writes in flight at once (measured on the VM's virtual disk: 2 is as fast as more). */
 const IN_FLIGHT = 2;
 
 export interface FileSinkOptions {
-  /** Largest number of bytes written between two flushes (one record batch): sizes the staging area. */
+  /** Most bytes written between two flushes (one record batch): sizes the staging area. */
   batchBytes: number;
+  /** Sizes of the regions to provide (the caller's buffers that are written without a copy). */
+  regions?: readonly number[];
   /** false: never try O_DIRECT (tests use it to cover the buffered path). */
   direct?: boolean;
 }
 
+interface Segment {
+  bytes: Uint8Array;
+  at: number;
+  /** The staging chunk to free once written (null for a region reference). */
+  chunk: Uint8Array | null;
+  done: Deferred;
+}
+
 export class FileSink extends AsyncByteQueue<Uint8Array> {
-  /** Staging chunks not in use (most recently freed last: its pages are the likeliest in cache). */
+  /** Memory written without a copy: each region starts on an ALIGN boundary of memory. */
+  readonly regions: Uint8Array[];
+  /** Bytes that went out by reference and by copy (diagnostics). */
+  readonly stats = { referenced: 0, copied: 0 };
+  private readonly memory: Uint8Array;
+  private readonly regionEnd: number;
   private readonly free: Uint8Array[];
-  /** Chunks filled and waiting to be written, with their file positions. */
-  private readonly queued: { chunk: Uint8Array; bytes: number; at: number }[] = [];
+  private readonly queued: Segment[] = [];
+  private unfinished: Deferred[] = [];
   private current: Uint8Array | null = null;
   private used = 0;
-  private position = 0;
-  private inFlight = 0;
+  /** File position of the next byte received, the pending run excluded. */
+  private received = 0;
+  /** Region memory received but not yet sent: consecutive pieces that are one run of memory. */
+  private run: { offset: number; length: number } | null = null;
+  /** File position where the current staging chunk starts. */
+  private chunkAt = 0;
+  private readonly running = new Set<Promise<void>>();
   private failure: unknown = null;
-  private waiters: (() => void)[] = [];
 
   private constructor(
     private file: FileHandle | null,
     private readonly direct: boolean,
-    chunks: Uint8Array[],
-    private readonly batchBytes: number,
+    memory: Uint8Array,
+    regionSizes: readonly number[],
+    stagingChunks: number,
   ) {
     super();
-    this.free = chunks.reverse();
+    this.memory = memory;
+    let at = 0;
+    this.regions = regionSizes.map((size) => {
+      const region = memory.subarray(at, at + size + ALIGN);
+      at += roundUp(size + ALIGN, ALIGN);
+      return region;
+    });
+    this.regionEnd = at;
+    this.free = Array.from({ length: stagingChunks }, (_, k) =>
+      memory.subarray(at + k * CHUNK, at + (k + 1) * CHUNK),
+    ).reverse();
   }
 
   /** Whether writes bypass the page cache (O_DIRECT accepted by the filesystem). */
@@ -65,32 +98,149 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
     return this.direct;
   }
 
+  /** Bytes received so far: the file position of the next piece. */
+  get position(): number {
+    return this.received + (this.run?.length ?? 0);
+  }
+
+  /**
+   * Where, in bytes from a region's start, data must begin to be written without a copy when its
+   * first byte goes to file position `at` (0..ALIGN-1; always 0 without O_DIRECT).
+   */
+  alignedOffset(at: number): number {
+    return this.direct ? at % ALIGN : 0;
+  }
+
   static async open(path: string, opts: FileSinkOptions): Promise<FileSink> {
-    const count = Math.max(IN_FLIGHT + 1, Math.ceil((2 * opts.batchBytes) / CHUNK) + 1);
-    const area = new Uint8Array(new ArrayBuffer(count * CHUNK + ALIGN));
+    const regions = opts.regions ?? [];
+    const regionBytes = regions.reduce((s, r) => s + roundUp(r + ALIGN, ALIGN), 0);
+    // Room for two batches of copies: a flush before reusing a region bounds what is pending.
+    const stagingChunks = Math.ceil((2 * opts.batchBytes) / CHUNK) + IN_FLIGHT + 1;
+    // Shared, so worker threads can compute into the regions. Pages are touched only when used.
+    const shared = new SharedArrayBuffer(regionBytes + stagingChunks * CHUNK + ALIGN);
+    const whole = new Uint8Array(shared);
     const { O_DIRECT } = constants as { O_DIRECT?: number };
     if (opts.direct !== false && O_DIRECT !== undefined) {
-      const file = await open(
-        path,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_DIRECT,
-        0o644,
-      ).catch(() => null);
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_DIRECT;
+      const file = await open(path, flags, 0o644).catch(() => null);
       if (file) {
-        const offset = await alignedOffset(file, area);
-        if (offset >= 0) return new FileSink(file, true, carve(area, offset, count), opts.batchBytes);
+        const offset = await alignedOffset(file, whole);
+        if (offset >= 0) {
+          const memory = whole.subarray(offset, offset + whole.length - ALIGN);
+          return new FileSink(file, true, memory, regions, stagingChunks);
+        }
         await file.close();
       }
     }
-    return new FileSink(await open(path, "w"), false, carve(area, 0, count), opts.batchBytes);
+    const memory = whole.subarray(0, whole.length - ALIGN);
+    return new FileSink(await open(path, "w"), false, memory, regions, stagingChunks);
   }
 
   override write(value: Uint8Array | ArrayBufferView | ArrayBuffer): void {
-    let bytes =
+    const bytes =
       value instanceof Uint8Array
         ? value
         : ArrayBuffer.isView(value)
           ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
           : new Uint8Array(value);
+    if (bytes.byteLength === 0) return;
+    const offset = this.regionOffset(bytes);
+    if (offset >= 0 && this.run !== null && offset === this.run.offset + this.run.length) {
+      // The next column of a block: one run of memory, one run of the file.
+      this.run.length += bytes.byteLength;
+      return;
+    }
+    this.emitRun();
+    if (offset >= 0) this.run = { offset, length: bytes.byteLength };
+    else this.copy(bytes);
+  }
+
+  /**
+   * Sends the pending run of region memory: by reference where possible (buffered: all of it;
+   * O_DIRECT: its whole blocks, when its address is congruent to its file position), the rest by copy.
+   */
+  private emitRun(): void {
+    const run = this.run;
+    if (run === null) return;
+    this.run = null;
+    const bytes = this.memory.subarray(run.offset, run.offset + run.length);
+    if (!this.direct) {
+      this.closeChunk();
+      this.enqueue(bytes, this.received, null);
+      this.received += bytes.byteLength;
+      this.chunkAt = this.received;
+      this.stats.referenced += bytes.byteLength;
+      return;
+    }
+    const head = (ALIGN - (this.received % ALIGN)) % ALIGN;
+    const whole = Math.floor(Math.max(0, bytes.byteLength - head) / ALIGN) * ALIGN;
+    // Regions start on ALIGN boundaries of `memory`, itself aligned: congruence needs only offsets.
+    if ((run.offset - this.received) % ALIGN !== 0 || whole === 0) {
+      this.copy(bytes);
+      return;
+    }
+    this.copy(bytes.subarray(0, head));
+    this.closeChunk();
+    this.enqueue(bytes.subarray(head, head + whole), this.received, null);
+    this.received += whole;
+    this.chunkAt = this.received;
+    this.stats.referenced += whole;
+    this.copy(bytes.subarray(head + whole));
+  }
+
+  /**
+   * Resolves once every region byte given to `write` so far is in the file and the staging area
+   * has room for another batch (rejects if a write failed).
+   */
+  async flush(): Promise<void> {
+    this.emitRun();
+    const pending = this.unfinished;
+    this.unfinished = [];
+    await Promise.all(pending.map((d) => d.promise));
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Writes what remains and closes the file (its length is exactly the bytes written). */
+  async closeFile(): Promise<void> {
+    const file = this.file;
+    if (!file) return;
+    try {
+      this.emitRun();
+      if (this.current && this.used > 0) {
+        // O_DIRECT writes whole blocks: zero the padding, then cut the file back to its length.
+        const padded = this.direct ? roundUp(this.used, ALIGN) : this.used;
+        this.current.fill(0, this.used, padded);
+        this.enqueue(this.current.subarray(0, padded), this.chunkAt, this.current);
+        this.current = null;
+      }
+      await this.flush();
+      if (this.direct) await file.truncate(this.received);
+    } finally {
+      this.file = null;
+      await file.close();
+    }
+  }
+
+  /** Closes without writing what is pending (after a failure; the temp file is then removed). */
+  async abandon(): Promise<void> {
+    this.failure ??= new Error("feature file abandoned");
+    for (const s of this.queued.splice(0)) s.done.resolve();
+    await Promise.all([...this.running]);
+    const file = this.file;
+    this.file = null;
+    await file?.close();
+  }
+
+  /** Byte offset of `bytes` in the first region that holds it entirely, from that region's start; -1 if none. */
+  private regionOffset(bytes: Uint8Array): number {
+    if (bytes.buffer !== this.memory.buffer) return -1;
+    const at = bytes.byteOffset - this.memory.byteOffset;
+    if (at < 0 || at + bytes.byteLength > this.regionEnd) return -1;
+    return at;
+  }
+
+  private copy(bytes: Uint8Array): void {
+    this.stats.copied += bytes.byteLength;
     while (bytes.byteLength > 0) {
       if (this.current === null) {
         const next = this.free.pop();
@@ -100,86 +250,59 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
         );
         this.current = next;
         this.used = 0;
+        this.chunkAt = this.received;
       }
       const n = Math.min(bytes.byteLength, CHUNK - this.used);
       this.current.set(n === bytes.byteLength ? bytes : bytes.subarray(0, n), this.used);
       this.used += n;
+      this.received += n;
       bytes = bytes.subarray(n);
-      if (this.used === CHUNK) this.submit();
+      if (this.used === CHUNK) this.closeChunk();
     }
   }
 
-  /**
-   * Resolves once the staging area has room for another batch (rejects if a write failed). Pieces
-   * given to `write` are already copied: the caller may reuse its buffers at once.
-   */
-  async flush(): Promise<void> {
-    const room = () => this.free.length * CHUNK + (this.current ? CHUNK - this.used : 0);
-    while (this.failure === null && room() < this.batchBytes) await this.changed();
-    if (this.failure !== null) throw this.failure;
-  }
-
-  /** Writes what remains and closes the file (its length is exactly the bytes written). */
-  async closeFile(): Promise<void> {
-    const file = this.file;
-    if (!file) return;
-    try {
-      const end = this.position + this.used;
-      if (this.current) {
-        // O_DIRECT writes whole blocks: zero the padding, then cut the file back to its length.
-        const padded = this.direct ? Math.ceil(this.used / ALIGN) * ALIGN : this.used;
-        this.current.fill(0, this.used, padded);
-        this.used = padded;
-        this.submit();
-      }
-      while (this.failure === null && (this.queued.length > 0 || this.inFlight > 0)) await this.changed();
-      if (this.failure !== null) throw this.failure;
-      if (this.direct) await file.truncate(end);
-    } finally {
-      this.file = null;
-      await file.close();
-    }
-  }
-
-  /** Closes without writing what is pending (after a failure; the temp file is then removed). */
-  async abandon(): Promise<void> {
-    this.queued.length = 0;
-    while (this.inFlight > 0) await this.changed();
-    const file = this.file;
-    this.file = null;
-    await file?.close();
-  }
-
-  private submit(): void {
-    const chunk = this.current!;
-    this.queued.push({ chunk, bytes: this.used, at: this.position });
-    this.position += this.used;
+  /** Queues the staging chunk being filled (it ends on a block boundary whenever this is called). */
+  private closeChunk(): void {
+    if (this.current === null) return;
+    if (this.used > 0) this.enqueue(this.current.subarray(0, this.used), this.chunkAt, this.current);
+    else this.free.push(this.current);
     this.current = null;
     this.used = 0;
+  }
+
+  private enqueue(bytes: Uint8Array, at: number, chunk: Uint8Array | null): void {
+    // Large references go out in CHUNK-sized writes so that the disk gets work steadily.
+    for (let k = 0; k < bytes.byteLength; k += CHUNK) {
+      const last = k + CHUNK >= bytes.byteLength;
+      const done = deferred();
+      this.unfinished.push(done);
+      this.queued.push({ bytes: bytes.subarray(k, k + CHUNK), at: at + k, chunk: last ? chunk : null, done });
+    }
     this.pump();
   }
 
   private pump(): void {
-    while (this.inFlight < IN_FLIGHT && this.queued.length > 0 && this.failure === null) {
-      const job = this.queued.shift()!;
-      this.inFlight++;
-      this.writeChunk(job.chunk.subarray(0, job.bytes), job.at).then(
-        () => {
-          this.inFlight--;
-          this.free.push(job.chunk);
-          this.pump();
-          this.notify();
-        },
-        (e: unknown) => {
-          this.inFlight--;
+    while (this.running.size < IN_FLIGHT && this.queued.length > 0) {
+      const seg = this.queued.shift()!;
+      if (this.failure !== null) {
+        seg.done.resolve();
+        continue;
+      }
+      const run: Promise<void> = this.writeSegment(seg.bytes, seg.at)
+        .catch((e: unknown) => {
           this.failure ??= e;
-          this.notify();
-        },
-      );
+        })
+        .finally(() => {
+          this.running.delete(run);
+          if (seg.chunk) this.free.push(seg.chunk);
+          seg.done.resolve();
+          this.pump();
+        });
+      this.running.add(run);
     }
   }
 
-  private async writeChunk(bytes: Uint8Array, at: number): Promise<void> {
+  private async writeSegment(bytes: Uint8Array, at: number): Promise<void> {
     let done = 0;
     while (done < bytes.byteLength) {
       invariant(this.file !== null, "feature file closed while writing");
@@ -189,27 +312,29 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
       done += bytesWritten;
     }
   }
-
-  /** Resolves at the next completed (or failed) write. */
-  private changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
 }
 
-function carve(area: Uint8Array, offset: number, count: number): Uint8Array[] {
-  return Array.from({ length: count }, (_, k) => area.subarray(offset + k * CHUNK, offset + (k + 1) * CHUNK));
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
 }
 
 /**
  * The offset into `area` from which O_DIRECT writes are accepted, or -1. A 4096-byte write from each
  * 16-byte step until one succeeds (EINVAL = misaligned); it lands at file offset 0, which the
- * feature file's first chunk overwrites.
+ * feature file's first bytes overwrite.
  */
 async function alignedOffset(file: FileHandle, area: Uint8Array): Promise<number> {
   for (let offset = 0; offset < ALIGN; offset += 16) {

@@ -6,6 +6,7 @@
  * columns). Output is atomic (temp + rename) and deterministic: same bars and config, same bytes.
  */
 import {
+  AsyncByteQueue,
   Field,
   Float32,
   Float64,
@@ -21,7 +22,8 @@ import type { ExperimentConfig } from "../../config/schema.ts";
 import { withAtomicOutput } from "../../core/atomic-write.ts";
 import type { Bars } from "../../data/bars.ts";
 import type { Labels } from "../../labels/triple-barrier.ts";
-import { BlockEngine, defaultThreads, type FeatureWorkers } from "./block-engine.ts";
+import { BlockEngine, type BlockPlacement, defaultThreads, type FeatureWorkers } from "./block-engine.ts";
+import { columnViews } from "./block-engine-protocol.ts";
 import { type FeatureFileMeta, featureFileMetadata } from "./feature-file-metadata.ts";
 import { FileSink } from "./file-sink.ts";
 
@@ -30,7 +32,8 @@ export interface WriteFeatureFileOptions {
   meta: FeatureFileMeta;
   config: ExperimentConfig;
   outPath: string;
-  labels?: Labels;
+  /** The targets; a function is called once the feature threads have started (it overlaps them). */
+  labels?: Labels | (() => Labels);
   /** Threads computing features (default: 2 on large inputs, see defaultThreads). Output is identical. */
   threads?: number;
   /** Workers started early (prestartFeatureWorkers), used before any new one is started. */
@@ -95,24 +98,52 @@ function targetChildren(labels: Labels, from: number, to: number) {
   ];
 }
 
+/** Target columns of a block with every value valid: the same message header as real targets. */
+function placeholderTargets(n: number) {
+  return [
+    makeData({ type: new Int8(), length: n, nullCount: 0, data: new Int8Array(n) }),
+    makeData({ type: new Int64(), length: n, nullCount: 0, data: new BigInt64Array(n) }),
+    makeData({ type: new Float64(), length: n, nullCount: 0, data: new Float64Array(n) }),
+  ];
+}
+
+/**
+ * Records the pieces a writer emits instead of writing them: a dry run of a record batch gives
+ * its exact size and where its first feature column lands, without touching the file.
+ */
+class LayoutProbe extends AsyncByteQueue<Uint8Array> {
+  position = 0;
+  firstAt = new Map<number, number>();
+  override write(value: Uint8Array | ArrayBufferView | ArrayBuffer): void {
+    const bytes = ArrayBuffer.isView(value) ? value : new Uint8Array(value);
+    if (ArrayBuffer.isView(value) && !this.firstAt.has(value.byteOffset)) {
+      this.firstAt.set(value.byteOffset, this.position);
+    }
+    this.position += bytes.byteLength;
+  }
+}
+
 export async function writeFeatureFile(
   opts: WriteFeatureFileOptions,
 ): Promise<{ rows: number; columns: number }> {
-  const { bars, config, labels } = opts;
+  const { bars, config } = opts;
   const chunk = config.features.chunk_rows;
   const block = Math.min(chunk, Math.max(1, bars.length));
-  // One buffer set: the sink copies each batch out as it is written (FileSink.write), so the engine
-  // can fill the set again while the copy goes to the file in the background.
+  const threads = opts.threads ?? defaultThreads(bars.length);
+  // Two buffer sets: block k + 1 is computed while block k goes to the file from where it lies.
+  const setCount = 2;
   const engine = await BlockEngine.start(
     bars,
     { hasVolume: bars.volume !== null, families: config.features.families, exclude: config.features.exclude },
-    { block, setCount: 1, threads: opts.threads ?? defaultThreads(bars.length), prestarted: opts.workers },
+    { block, setCount, threads, prestarted: opts.workers },
   );
+  const columnCount = engine.columns.length;
   const fields: Field[] = [
     new Field("timestamp", new Int64(), false),
     ...engine.columns.map((c) => new Field(c.name, new Float32(), false)),
   ];
-  if (labels) {
+  const withTargets = opts.labels !== undefined;
+  if (withTargets) {
     fields.push(
       new Field("target_label", new Int8(), true),
       new Field("target_t1", new Int64(), true),
@@ -121,33 +152,107 @@ export async function writeFeatureFile(
   }
   const schema = new Schema(fields, featureFileMetadata(opts.meta, config, engine.columns));
   const structType = new Struct(fields);
-  // A batch's bytes: 8 (timestamp) + 4 per feature + 17 (targets) per row, plus validity bitmaps,
-  // padding and the message header; the schema message (feature metadata) comes before the first.
-  const batchBytes = block * (4 * engine.columns.length + 32) + 4 * 2 ** 20;
+  const blocks: [number, number][] = [];
+  for (let from = 0; from < bars.length; from += chunk)
+    blocks.push([from, Math.min(bars.length, from + chunk)]);
+  // Column j of a block of n rows at j × stride: the file's layout (Arrow pads buffers to 8 bytes).
+  const stride = (n: number) => Math.ceil((n * 4) / 8) * 8;
+  const tsBuf = new BigInt64Array(block);
+  const batchOf = (
+    n: number,
+    ts: BigInt64Array,
+    cols: Float32Array[],
+    targets: ReturnType<typeof placeholderTargets>,
+  ) =>
+    new RecordBatch(
+      schema,
+      makeData({
+        type: structType,
+        length: n,
+        nullCount: 0,
+        children: [
+          makeData({ type: new Int64(), length: n, nullCount: 0, data: ts }),
+          ...cols.map((data) => makeData({ type: new Float32(), length: n, nullCount: 0, data })),
+          ...(withTargets ? targets : []),
+        ],
+      }),
+    );
 
   try {
     await withAtomicOutput(opts.outPath, async (tmp) => {
+      const regionBytes = columnCount * stride(block);
       const sink = await FileSink.open(tmp, {
-        batchBytes,
+        // A batch's bytes: 8 (timestamp) + 4 per feature + 17 (targets) per row, plus validity
+        // bitmaps, padding and the message header; the schema message comes before the first.
+        batchBytes: block * (4 * columnCount + 32) + 4 * 2 ** 20,
+        regions: Array.from({ length: setCount }, () => regionBytes),
         ...(opts.directIo === false ? { direct: false } : {}),
       });
       try {
         const writer = new RecordBatchFileWriter();
         writer.reset(sink, schema);
-        const tsBuf = new BigInt64Array(block);
-        for (let from = 0; from < bars.length; from += chunk) {
-          const to = Math.min(bars.length, from + chunk);
+        // Where each batch starts in the file, and where its first feature column lands (a dry run
+        // of the same batch through a LayoutProbe): block k's columns are placed in memory so that
+        // the sink can write them without a copy (FileSink.alignedOffset).
+        const probe = new LayoutProbe();
+        const probeWriter = new RecordBatchFileWriter();
+        probeWriter.reset(probe, schema);
+        const dryRun = (n: number, targets: ReturnType<typeof placeholderTargets>) => {
+          const cols = columnViews(
+            {
+              memory: sink.regions[0].buffer as SharedArrayBuffer,
+              offset: sink.regions[0].byteOffset,
+              stride: stride(n),
+            },
+            columnCount,
+            n,
+          );
+          const start = probe.position;
+          probe.firstAt.clear();
+          probeWriter.write(batchOf(n, tsBuf.subarray(0, n), cols, targets));
+          const columnsAt = columnCount > 0 ? probe.firstAt.get(cols[0].byteOffset)! - start : 0;
+          return { columnsAt, size: probe.position - start };
+        };
+        const batchStart = [sink.position];
+        const place = (k: number): BlockPlacement => {
+          const [from, to] = blocks[k];
+          const region = sink.regions[k % setCount];
+          const at = batchStart[k] + dryRun(to - from, placeholderTargets(to - from)).columnsAt;
+          return {
+            memory: region.buffer as SharedArrayBuffer,
+            offset: region.byteOffset + sink.alignedOffset(at),
+            stride: stride(to - from),
+          };
+        };
+        // The workers start on the first block at once; the targets are computed meanwhile.
+        if (blocks.length > 0) engine.begin(blocks[0][0], blocks[0][1], 0, place(0));
+        const labels = typeof opts.labels === "function" ? opts.labels() : opts.labels;
+        const targetsOf = (k: number) => {
+          const [from, to] = blocks[k];
+          return labels ? targetChildren(labels, from, to) : placeholderTargets(0);
+        };
+        const beginBlock = (k: number) => {
+          // The start of batch k follows from the exact size of batch k - 1 (its targets' nulls
+          // decide whether validity bitmaps are written).
+          const [from, to] = blocks[k - 1];
+          batchStart[k] = batchStart[k - 1] + dryRun(to - from, targetsOf(k - 1)).size;
+          engine.begin(blocks[k][0], blocks[k][1], k % setCount, place(k));
+        };
+        if (blocks.length > 1) beginBlock(1);
+        const begun: Promise<void>[] = [];
+        for (let k = 0; k < blocks.length; k++) {
+          const [from, to] = blocks[k];
           const n = to - from;
-          await sink.flush();
-          const cols = await engine.compute(from, to, 0);
+          if (k >= setCount) await begun[k];
+          const cols = await engine.finish();
           const ts = int64Of(bars.ts, from, to, tsBuf.subarray(0, n));
-          const children = [
-            makeData({ type: new Int64(), length: n, nullCount: 0, data: ts }),
-            ...cols.map((data) => makeData({ type: new Float32(), length: n, nullCount: 0, data })),
-            ...(labels ? targetChildren(labels, from, to) : []),
-          ];
-          const data = makeData({ type: structType, length: n, nullCount: 0, children });
-          writer.write(new RecordBatch(schema, data));
+          writer.write(batchOf(n, ts, cols, targetsOf(k)));
+          // Block k's memory is free once the sink has written it: block k + 2 goes there.
+          const written = sink.flush();
+          if (k + setCount < blocks.length)
+            begun[k + setCount] = written.then(() => beginBlock(k + setCount));
+          // A failed write also fails the final flush; no rejection may go unhandled meanwhile.
+          written.catch(() => undefined);
         }
         // The footer (and, for an empty input, the schema) go out on finish.
         await sink.flush();

@@ -6,14 +6,17 @@ import { FileSink } from "../../../src/features/engine/file-sink.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mlf-file-sink-"));
 
-/** Deterministic bytes: pieces of awkward sizes, views at odd offsets, other element types. */
-function pieces(): ArrayBufferView[] {
-  const out: ArrayBufferView[] = [];
-  let seed = 7;
-  const next = () => {
+function random(seed: number): () => number {
+  return () => {
     seed = (seed * 1103515245 + 12345) >>> 0;
     return seed;
   };
+}
+
+/** Deterministic bytes: pieces of awkward sizes, views at odd offsets, other element types. */
+function pieces(): ArrayBufferView[] {
+  const out: ArrayBufferView[] = [];
+  const next = random(7);
   for (let k = 0; k < 60; k++) {
     const size = k % 7 === 0 ? 3 * 2 ** 20 + (next() % 4099) : next() % 70_001;
     const bytes = new Uint8Array(size + 5);
@@ -33,7 +36,9 @@ describe("FileSink", () => {
   const expected = concat(data);
 
   for (const direct of [true, false]) {
-    it(`writes exactly the pieces in order (${direct ? "O_DIRECT where possible" : "page cache"})`, async () => {
+    const mode = direct ? "O_DIRECT where possible" : "page cache";
+
+    it(`writes exactly the pieces in order (${mode})`, async () => {
       const path = join(dir, `out-${direct}.bin`);
       const sink = await FileSink.open(path, { batchBytes: 8 * 2 ** 20, direct });
       if (!direct) expect(sink.bypassesPageCache).toBe(false);
@@ -50,6 +55,42 @@ describe("FileSink", () => {
       const written = readFileSync(path);
       expect(written.length).toBe(expected.length);
       expect(Buffer.compare(written, expected)).toBe(0);
+    });
+
+    it(`writes region memory by reference where it is placed as alignedOffset says (${mode})`, async () => {
+      const path = join(dir, `regions-${direct}.bin`);
+      const columns = 40;
+      const rows = 5000; // 20,000 bytes per column: runs that start and end inside a block
+      const sink = await FileSink.open(path, {
+        batchBytes: 2 ** 20,
+        regions: [columns * rows * 4, columns * rows * 4],
+      });
+      const next = random(3);
+      const parts: Uint8Array[] = [];
+      const emit = (p: Uint8Array) => {
+        parts.push(p.slice());
+        sink.write(p);
+      };
+      for (let batch = 0; batch < 6; batch++) {
+        const header = new Uint8Array(100 + (next() % 900)).map(() => next() >>> 24);
+        emit(header);
+        // Even batches placed for a reference, odd ones deliberately off by 8 bytes (copied).
+        const region = sink.regions[batch % 2];
+        const shift = (sink.alignedOffset(sink.position) + (batch % 2 === 1 && direct ? 8 : 0)) % 4096;
+        for (let j = 0; j < columns; j++) {
+          const col = new Float32Array(region.buffer, region.byteOffset + shift + j * rows * 4, rows);
+          for (let r = 0; r < rows; r++) col[r] = (next() % 1000) / 7;
+          emit(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+        }
+        await sink.flush();
+      }
+      await sink.closeFile();
+      const want = Buffer.concat(parts);
+      const written = readFileSync(path);
+      expect(written.length).toBe(want.length);
+      expect(Buffer.compare(written, want)).toBe(0);
+      if (sink.bypassesPageCache || !direct)
+        expect(sink.stats.referenced).toBeGreaterThan(2 * columns * rows * 4);
     });
   }
 
