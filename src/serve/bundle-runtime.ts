@@ -10,7 +10,6 @@
  * batch independently, so the row's outputs are the bits predict writes for that bar (checked on
  * real data by tests/serve/acceptance.test.ts).
  */
-import { z } from "zod";
 import { featureSchemaSha256 } from "../bundle/manifest.ts";
 import { BundleError } from "../core/errors.ts";
 import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
@@ -79,6 +78,13 @@ export class BundleRuntime {
     if (m.input.view !== "feature_matrix") {
       throw new BundleError(
         `bundle ${dir}: input view ${m.input.view} cannot be served yet (feature_matrix only)`,
+      );
+    }
+    // Roll adjustment rewrites past prices at each roll: not something a bar-by-bar stream can do.
+    const rolls = (predictor.pre as { rollHandling?: string }).rollHandling;
+    if (rolls !== undefined && rolls !== "none") {
+      throw new BundleError(
+        `bundle ${dir}: its features were computed with rolls.handling ${rolls}; live serving supports only bundles trained without roll handling`,
       );
     }
     const plan = planOf(predictor.pre, `bundle ${dir}`);
@@ -192,5 +198,3 @@ export class BundleRuntime {
     };
   }
 }
-
-export const ModelOutputs = z.record(z.string(), z.number());
