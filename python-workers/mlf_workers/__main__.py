@@ -26,7 +26,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--pool-timeout-ms",
         type=int,
         default=None,
-        help="exit after this long without any message from the pool (default: 10 heartbeats, >= 3 s)",
+        help="exit after this long without any message from the pool (default: 10 heartbeats, >= 60 s)",
     )
     parser.add_argument(
         "--no-parent-watch",

@@ -51,7 +51,10 @@ class WorkerConfig:
     fitters: dict[str, Fitter]
     hello_timeout_ms: int = 30_000
     pool_timeout_beats: int = 10
-    pool_timeout_floor_ms: int = 3_000
+    #: Generous: the pool may be busy for seconds preparing a multi-GB payload on a loaded machine, and a
+    #: local worker also watches its parent process directly (lifeline.py), so this only decides how
+    #: soon a remote worker notices a pool that vanished without closing its socket.
+    pool_timeout_floor_ms: int = 60_000
     pool_timeout_ms: int | None = None
     #: The process whose death ends this worker (None: no watch); captured at interpreter start.
     parent_pid: int | None = None

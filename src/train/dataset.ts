@@ -4,18 +4,26 @@
  * warm-up → chronological train/val/test split with purge and embargo → standard scaler fitted on the
  * train rows only. Everything a model stage needs, in memory.
  */
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import type { ExperimentConfig } from "../config/schema.ts";
 import type { Bars } from "../data/bars.ts";
-import { writeFeatureFile } from "../features/engine/write-feature-file.ts";
 import { type Labels, tripleBarrierLabels } from "../labels/triple-barrier.ts";
 import { warmupBarsOf } from "../models/warmup.ts";
 import { type InputMeta, loadInput } from "../pipeline/load-input.ts";
+import {
+  dropUnusableRows,
+  engineFeatureRun,
+  type FuturesContext,
+  featuresWithRolls,
+  labelOptionsOf,
+  prepareFutures,
+  replayBarsOf,
+  rollUsableRows,
+  selectionOf,
+} from "../rolls/index.ts";
 import { fitScaler } from "../scalers/fit-scaler.ts";
 import type { ScalerParams } from "../scalers/scaler-params.ts";
 import { chronologicalSplit, type SplitResult, splitParams } from "../splits/chronological.ts";
-import { type FeatureFrame, readFeatureFrame } from "../views/feature-frame.ts";
+import type { FeatureFrame } from "../views/feature-frame.ts";
 
 export interface Dataset {
   bars: Bars;
@@ -26,6 +34,10 @@ export interface Dataset {
   warmupBars: number;
   split: SplitResult;
   scaler: ScalerParams;
+  /** The contract, its rolls and sessions, and how rolls are handled (src/rolls). */
+  futures: FuturesContext;
+  /** Labelled rows past the warm-up that the roll handling dropped (mask: feature look-back spans a roll). */
+  rollMaskedRows: number;
 }
 
 export type StageReporter = (stage: string, detail?: string) => void;
@@ -42,29 +54,38 @@ export async function buildDataset(
   opts: { dataPath?: string; workDir: string; report?: StageReporter },
 ): Promise<Dataset> {
   const report = opts.report ?? (() => {});
-  const { bars, meta } = await loadInput(opts.dataPath, config);
+  const { bars, meta, contracts } = await loadInput(opts.dataPath, config);
   report("data", `${meta.source}: ${bars.length} bars, ${meta.gaps.count} gaps`);
   for (const w of meta.warnings) report("warning", w);
+  const futures = prepareFutures(config, bars, contracts);
+  for (const w of futures.warnings) report("warning", w);
 
-  const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
-  const featurePath = join(opts.workDir, "features.arrow");
-  await writeFeatureFile({
-    bars,
-    meta: { fingerprint: meta.fingerprint, hasVolume: meta.hasVolume, warnings: meta.warnings },
+  const labels = tripleBarrierLabels(bars, config.labels, config.tick_size, labelOptionsOf(futures, config));
+  const run = engineFeatureRun({
     config,
-    outPath: featurePath,
+    meta: { fingerprint: meta.fingerprint, hasVolume: meta.hasVolume, warnings: meta.warnings },
+    workDir: opts.workDir,
     labels,
   });
-  const frame = readFeatureFrame(featurePath);
-  rmSync(featurePath, { force: true });
-  report("features", `${frame.featureNames.length} columns`);
+  const replay = replayBarsOf(config, meta.hasVolume);
+  const frame = await featuresWithRolls(bars, futures.rolls, futures.handling, replay, {
+    whole: run,
+    selection: selectionOf(config, meta.hasVolume),
+  });
+  report(
+    "features",
+    `${frame.featureNames.length} columns, ${futures.rolls.length} roll(s) (${futures.handling})`,
+  );
 
   const warmupBars = warmupBarsOf(frame.featureNames);
-  const split = chronologicalSplit(labelsFrom(labels, warmupBars), bars.length, splitParams(config.splits));
+  const usable = rollUsableRows(bars.length, futures.rolls, futures.handling, warmupBars);
+  const trainable = labelsFrom(labels, warmupBars);
+  const rollMaskedRows = dropUnusableRows(trainable.t1Index, usable);
+  const split = chronologicalSplit(trainable, bars.length, splitParams(config.splits));
   const scaler = fitScaler("standard", frame.featureNames, frame.features, split.train);
   report(
     "splits",
     `train ${split.train.length} / val ${split.val.length} / test ${split.test.length} (warm-up ${warmupBars} bars, purged ${split.dropped.purged}, embargoed ${split.dropped.embargoed})`,
   );
-  return { bars, meta, labels, frame, warmupBars, split, scaler };
+  return { bars, meta, labels, frame, warmupBars, split, scaler, futures, rollMaskedRows };
 }

@@ -23,6 +23,7 @@ import {
   fitCalibrationChain,
   reliabilityDiagram,
 } from "../inference/calibration/index.ts";
+import { rollBreaks } from "../rolls/index.ts";
 import type { Dataset } from "./dataset.ts";
 import type { FittedBaseModel } from "./fit-base-model.ts";
 import { REALIZED_VOL_DEFINITION, realizedVolatility } from "./volatility.ts";
@@ -139,7 +140,9 @@ export function evaluateTest(
         // The signal lives on the 1m grid: rows of the test segment outside the split stay flat.
         const signal = new Float64Array(ds.bars.length).fill(Number.NaN);
         for (let k = 0; k < rows.length; k++) signal[rows[k]!] = served[k]!;
-        const input = { timestamp: ds.bars.ts, close: ds.bars.close, signal, start, end };
+        // No position is held across a contract roll (docs/evaluation.md, rule 2).
+        const breaks = rollBreaks(ds.futures);
+        const input = { timestamp: ds.bars.ts, close: ds.bars.close, signal, start, end, breaks };
         entry.backtest = runBacktest(input, params);
         entry.backtest_by_regime = backtestByRegime(input, params, regime, VOLATILITY_REGIMES);
       }

@@ -49,18 +49,6 @@ function targetColumn(ds: Dataset, column: "target_label" | "target_ret", rows: 
   return out;
 }
 
-function frameColumns(
-  ds: Dataset,
-  rows: Int32Array,
-  targets: readonly ("target_label" | "target_ret")[],
-): ColumnSet {
-  const features = modelInputColumns(ds.frame, ds.scaler, rows);
-  return [
-    ...ds.frame.featureNames.map((name, j) => [name, features[j]!] as const),
-    ...targets.map((t) => [t, targetColumn(ds, t, rows)] as const),
-  ];
-}
-
 function concatRows(a: Int32Array, b: Int32Array): Int32Array {
   const out = new Int32Array(a.length + b.length);
   out.set(a, 0);
@@ -68,10 +56,42 @@ function concatRows(a: Int32Array, b: Int32Array): Int32Array {
   return out;
 }
 
+/**
+ * The model inputs of a run, built once and shared by every base model: scaled feature columns of the
+ * train, val and val+test rows, and the target columns. Built before any worker starts, so the seconds
+ * this takes on millions of rows never starve the workers' heartbeats.
+ */
+export interface ModelFrames {
+  train: ColumnSet;
+  valid: ColumnSet;
+  predict: ColumnSet;
+  predictRows: Int32Array;
+  targets: { train: Map<string, Float32Array>; valid: Map<string, Float32Array> };
+}
+
+export function buildModelFrames(ds: Dataset): ModelFrames {
+  const { split } = ds;
+  const predictRows = concatRows(split.val, split.test);
+  const named = (rows: Int32Array): ColumnSet => {
+    const features = modelInputColumns(ds.frame, ds.scaler, rows);
+    return ds.frame.featureNames.map((name, j) => [name, features[j]!] as const);
+  };
+  const targets = (rows: Int32Array) =>
+    new Map((["target_label", "target_ret"] as const).map((t) => [t, targetColumn(ds, t, rows)] as const));
+  return {
+    train: named(split.train),
+    valid: named(split.val),
+    predict: named(predictRows),
+    predictRows,
+    targets: { train: targets(split.train), valid: targets(split.val) },
+  };
+}
+
 export async function fitBaseModel(
   pool: WorkerPool,
   model: BaseModelConfig,
   ds: Dataset,
+  frames: ModelFrames,
   seed: number,
 ): Promise<FittedBaseModel> {
   const entry = findModel(model.name);
@@ -92,7 +112,11 @@ export async function fitBaseModel(
   });
   const targets = [...new Set(heads.map((h) => h.target))];
   const { split } = ds;
-  const predictRows = concatRows(split.val, split.test);
+  const { predictRows } = frames;
+  const withTargets = (columns: ColumnSet, t: Map<string, Float32Array>): ColumnSet => [
+    ...columns,
+    ...targets.map((name) => [name, t.get(name)!] as const),
+  ];
 
   const outcome = await pool.fit({
     modelId: entry.fitter,
@@ -101,9 +125,9 @@ export async function fitBaseModel(
     view: "feature_matrix",
     inputShape: [ds.frame.featureNames.length],
     outputs: heads,
-    train: frameColumns(ds, split.train, targets),
-    valid: frameColumns(ds, split.val, targets),
-    predict: frameColumns(ds, predictRows, []),
+    train: withTargets(frames.train, frames.targets.train),
+    valid: withTargets(frames.valid, frames.targets.valid),
+    predict: frames.predict,
   });
 
   const session = await openTabularSession(outcome.onnx.bytes, outcome.onnx.inputName, `model ${model.id}`);

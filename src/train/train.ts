@@ -24,11 +24,12 @@ import { canonicalJson, fingerprintConfig } from "../data/fingerprint.ts";
 import { mlfVersion } from "../features/engine/feature-file-metadata.ts";
 import { preprocessingToJson } from "../models/preprocessing.ts";
 import type { OutputName } from "../registry/index.ts";
+import { futuresSummary } from "../rolls/index.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
 import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
 import { evaluateTest, fitCalibrations, type TestEvaluation } from "./evaluate.ts";
-import { type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
+import { buildModelFrames, type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
 
 export interface TrainOptions {
   dataPath?: string;
@@ -60,6 +61,8 @@ export interface TrainMetrics {
     features: number;
     split: { train: number; val: number; test: number; purged: number; embargoed: number; unlabeled: number };
     train_label_balance: { down: number; flat: number; up: number };
+    /** The contract, the rolls found and how they were handled (docs/futures.md). */
+    futures: ReturnType<typeof futuresSummary> & { roll_masked_rows: number };
   };
   served: { model: string; outputs: readonly OutputName[]; rule: string };
   models: Record<
@@ -137,13 +140,16 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     lap("dataset_s");
 
     report("fit", `${config.base_models.map((m) => m.id).join(", ")} on ${ds.split.train.length} train rows`);
+    const frames = buildModelFrames(ds);
     const pool = await WorkerPool.start({
       ...poolOptionsFromConfig(config.workers),
       ...(opts.onWorkerEvent !== undefined ? { onEvent: opts.onWorkerEvent } : {}),
     });
     let fitted: FittedBaseModel[];
     try {
-      fitted = await Promise.all(config.base_models.map((m) => fitBaseModel(pool, m, ds, config.seed)));
+      fitted = await Promise.all(
+        config.base_models.map((m) => fitBaseModel(pool, m, ds, frames, config.seed)),
+      );
     } finally {
       await pool.close();
     }
@@ -184,6 +190,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
           ...ds.split.dropped,
         },
         train_label_balance: labelBalance(ds),
+        futures: { ...futuresSummary(ds.futures), roll_masked_rows: ds.rollMaskedRows },
       },
       served: {
         model: primary.id,
@@ -236,6 +243,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         hasVolume: ds.meta.hasVolume,
         warmupBars: ds.warmupBars,
         scaler: ds.scaler,
+        rollHandling: ds.futures.handling,
       }),
     );
     if (calibrations.size > 0) {
