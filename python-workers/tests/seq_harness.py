@@ -26,7 +26,7 @@ FEATURES = ("ret_bp", "range_bp", "log_volume")
 SLICES = {"train": (100, 2100), "valid": (2100, 2600), "predict": (2600, 2900)}
 SEQUENCE = {m: f for m, f in registry(debug_enabled=False).items() if isinstance(f, SequenceFitter)}
 #: Few epochs, small batches: every fit on the slice takes a second or two on one core.
-TRAINING = {"max_epochs": 4, "batch_size": 128, "learning_rate": 3e-3, "patience": 3}
+TRAINING = {"seq_len": WINDOW, "max_epochs": 4, "batch_size": 128, "learning_rate": 3e-3, "patience": 3}
 
 
 class Progress:

@@ -39,10 +39,10 @@ from mlf_workers.models.torch_base.windows import window_set
 #: One line per registered sequence model: small sizes so the whole contract runs in a few minutes.
 PARAMS: dict[str, dict[str, Any]] = {
     "lstm": {"hidden_size": 8, "num_layers": 1},
-    "tcn": {"channels": 8, "levels": 3},
+    "tcn": {"num_channels": [8, 8, 8]},
     "inception_time": {"filters": 4, "bottleneck": 4, "depth": 3},
     "resnet1d": {"filters": 8, "blocks": 2},
-    "patchtst": {"patch_len": 4, "stride": 2, "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 16},
+    "patchtst": {"patch_length": 4, "stride": 2, "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 16},
     "itransformer": {"d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 16},
     "tft": {"hidden_size": 8, "n_heads": 2},
     "deepar": {"hidden_size": 8, "num_layers": 1},

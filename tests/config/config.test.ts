@@ -74,7 +74,7 @@ describe("config: bad configs name the YAML path", () => {
     [
       "unknown model",
       "base_models:\n  - {name: catboost, outputs: [p_up]}",
-      /^base_models\[0\]\.name: model "catboost" is not registered yet \(registered: lightgbm, logistic, xgboost\)$/,
+      /^base_models\[0\]\.name: model "catboost" is not registered yet \(registered: [a-z0-9_, ]*\blightgbm, logistic\b[a-z0-9_, ]*\)$/,
     ],
     [
       "fractions not summing to 1",
@@ -296,16 +296,28 @@ describe("config: the charter's sample configs", () => {
   });
   const expected: Record<string, RegExp> = {
     "2 tabular duo": /^ensemble\.method: ensemble "stacking" is not registered yet/,
-    "3 heterogeneous trio": /^base_models\[1\]\.name: model "tcn" is not registered yet/,
-    "4 probabilistic trio": /^base_models\[0\]\.name: model "patchtst" is not registered yet/,
+    "3 heterogeneous trio": /^ensemble\.method: ensemble "stacking" is not registered yet/,
+    "4 probabilistic trio": /^ensemble\.method: ensemble "voting" is not registered yet/,
     "5 full stack": /^base_models\[1\]\.name: model "chronos" is not registered yet/,
-    "6 research comparison": /^base_models\[2\]\.name: model "lstm" is not registered yet/,
   };
   for (const [name, re] of Object.entries(expected)) {
     it(`Config ${name} fails only on what is not registered yet`, () => {
       expect(errorOf(yaml(CHARTER[name]!))).toMatch(re);
     });
   }
+
+  it("Config 6 validates as written (its LSTM with the charter's seq_len)", () => {
+    const c = parseConfig(yaml(CHARTER["6 research comparison"]!));
+    expect(c.base_models.map((m) => m.name)).toEqual(["xgboost", "lightgbm", "lstm", "logistic"]);
+    expect(c.base_models[2]!.config).toMatchObject({ seq_len: 60, hidden_size: 64, patience: 10 });
+  });
+
+  it("the sequence models take the charter's parameters (TCN channels, PatchTST patch length)", () => {
+    const trio = parseConfig(
+      yaml(CHARTER["3 heterogeneous trio"]!.replace(/ensemble:[\s\S]*$/, "ensemble:\n  enabled: false\n")),
+    );
+    expect(trio.base_models[1]!.config).toMatchObject({ num_channels: [64, 128, 256], seq_len: 60 });
+  });
 
   it("configs/fast-baseline.yaml is charter Config 1", () => {
     const c = loadConfig("configs/fast-baseline.yaml");

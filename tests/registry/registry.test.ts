@@ -36,6 +36,14 @@ describe("model registry vs the worker's fitters", async () => {
       for (const [name, info] of Object.entries(fitter!.params)) {
         expect(defaults[name], name).toEqual(info.default);
         // Bounds agree: what the worker refuses, TypeScript refuses first.
+        if (info.kind === "integer_list") {
+          if (info.low !== undefined)
+            expect(entry.params.safeParse({ [name]: [info.low - 1] }).success).toBe(false);
+          if (info.high !== undefined)
+            expect(entry.params.safeParse({ [name]: [info.high + 1] }).success).toBe(false);
+          expect(entry.params.safeParse({ [name]: [] }).success, `${name}=[]`).toBe(false);
+          continue;
+        }
         if (info.low !== undefined && info.kind !== "choice") {
           const below =
             info.kind === "integer"
@@ -66,7 +74,13 @@ describe("mlf registry list", () => {
     const r = await execa("node", [MLF, "registry", "list", "--json"], { cwd: REPO_ROOT });
     const listing = JSON.parse(r.stdout);
     expect(listing).toEqual(JSON.parse(JSON.stringify(listRegistries())));
-    expect(listing.models.map((m: { name: string }) => m.name)).toEqual(["lightgbm", "xgboost", "logistic"]);
+    expect(listing.models.map((m: { name: string }) => m.name)).toEqual(MODELS.map((m) => m.name));
+    expect(listing.models.map((m: { name: string }) => m.name).slice(0, 4)).toEqual([
+      "lightgbm",
+      "xgboost",
+      "logistic",
+      "lstm",
+    ]);
     expect(listing.inference.map((c: { name: string }) => c.name)).toContain("temperature_scaling");
   });
 

@@ -102,7 +102,29 @@ class Flag:
         return value
 
 
-ParamSpec = Real | Integer | Choice | Text | Flag
+@dataclass(frozen=True)
+class IntegerList:
+    """A list of integers (e.g. TCN channels per level): 1..max_length items, each in [low, high]."""
+
+    default: tuple[int, ...]
+    low: int | None = None
+    high: int | None = None
+    max_length: int = 64
+
+    def check(self, value: Any) -> tuple[int, ...]:
+        if not isinstance(value, list | tuple) or not 1 <= len(value) <= self.max_length:
+            raise ValueError(f"must be a list of 1 to {self.max_length} integers, got {value!r}")
+        item = Integer(default=None, low=self.low, high=self.high)
+        out: list[int] = []
+        for i, v in enumerate(value):
+            try:
+                out.append(int(item.check(v)))  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise ValueError(f"item {i} {exc}") from exc
+        return tuple(out)
+
+
+ParamSpec = Real | Integer | Choice | Text | Flag | IntegerList
 
 
 def describe_param(spec: ParamSpec) -> dict[str, Any]:
@@ -128,6 +150,12 @@ def describe_param(spec: ParamSpec) -> dict[str, Any]:
         info = {"kind": "choice", "default": spec.default, "options": list(spec.options)}
     elif isinstance(spec, Text):
         info = {"kind": "text", "default": spec.default, "max_length": spec.max_length}
+    elif isinstance(spec, IntegerList):
+        info = {"kind": "integer_list", "default": list(spec.default), "max_length": spec.max_length}
+        if spec.low is not None:
+            info["low"] = spec.low
+        if spec.high is not None:
+            info["high"] = spec.high
     else:
         info = {"kind": "flag", "default": spec.default}
     return info

@@ -51,10 +51,10 @@ export const DeviceSchema = z.strictObject({ kind: z.enum(deviceKinds), name: z.
  * of that same forward return ← target_ret (a fitter keeps them monotone: q05 <= q50 <= q95).
  */
 export const outputNames = ["p_up", "E_r", "q05", "q50", "q95"] as const;
-export const paramKinds = ["real", "integer", "choice", "text", "flag"] as const;
+export const paramKinds = ["real", "integer", "choice", "text", "flag", "integer_list"] as const;
 
 /** A parameter value a fitter declares as a default or an option (null: "none", e.g. class_weight). */
-const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.int())]);
 
 /** One parameter constraint of a fitter, generated from its ParamSpec (python-workers/.../params.py). */
 export const ParamInfoSchema = z.strictObject({

@@ -1,8 +1,8 @@
 """TCN: residual blocks of dilated causal convolutions (Bai, Kolter and Koltun, 2018).
 
-Block i has two convolutions of kernel k and dilation 2^i, each padded on the left only, so the output
-at step t reads steps <= t; the receptive field is 1 + 2(k-1)(2^levels - 1) bars. The state at the
-window's last bar feeds the heads.
+Level i (one per entry of num_channels, with that many channels) has two convolutions of kernel k and
+dilation 2^i, each padded on the left only, so the output at step t reads steps <= t; the receptive
+field is 1 + 2(k-1)(2^levels - 1) bars. The state at the window's last bar feeds the heads.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlf_workers.models.params import Integer, Real
+from mlf_workers.models.params import Integer, IntegerList, Real
 from mlf_workers.models.torch_base import SequenceFitter
 
 
@@ -41,11 +41,11 @@ def build(window: int, features: int, p: Mapping[str, Any]) -> Any:
     class TCNBody(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            channels = p["channels"]
+            widths = [features, *p["num_channels"]]
             self.blocks = nn.Sequential(
-                *(Block(features if i == 0 else channels, channels, 2**i) for i in range(p["levels"]))
+                *(Block(widths[i], widths[i + 1], 2**i) for i in range(len(widths) - 1))
             )
-            self.out_features = channels
+            self.out_features = widths[-1]
 
         def steps(self, z: Tensor) -> Tensor:
             out: Tensor = self.blocks(z.transpose(1, 2)).transpose(1, 2)
@@ -61,8 +61,7 @@ FITTER = SequenceFitter(
     "tcn",
     outputs=("p_up", "E_r"),
     params={
-        "channels": Integer(default=32, low=1, high=4096),
-        "levels": Integer(default=4, low=1, high=16),
+        "num_channels": IntegerList(default=(32, 32, 32, 32), low=1, high=4096, max_length=16),
         "kernel_size": Integer(default=3, low=2, high=64),
         "dropout": Real(default=0.1, low=0.0, high=1.0, high_inclusive=False),
     },

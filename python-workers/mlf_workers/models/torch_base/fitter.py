@@ -27,6 +27,8 @@ BodyBuilder = Callable[[int, int, Mapping[str, Any]], Any]
 def training_params(outputs: tuple[str, ...], head: str) -> dict[str, ParamSpec]:
     """The training loop's parameters (shared by every sequence model); E_r's loss only where fitted so."""
     specs: dict[str, ParamSpec] = {
+        # The window length L of window_tensor input (the fit's input_shape[0] must equal it).
+        "seq_len": Integer(default=60, low=1, high=100_000),
         "max_epochs": Integer(default=100, low=1, high=10_000),
         "batch_size": Integer(default=256, low=1, high=65_536),
         "learning_rate": Real(default=1e-3, low=0.0, low_inclusive=False, high=1.0),

@@ -16,6 +16,7 @@ import torch
 
 from mlf_workers.frames import FrameError
 from mlf_workers.models.base import FitFrames, FitResult, Progress, finite_metrics
+from mlf_workers.models.params import InvalidParamsError
 from mlf_workers.models.torch_base.export import INPUT_NAME, OPSET, export_onnx, predict
 from mlf_workers.models.torch_base.fitter import SequenceFitter
 from mlf_workers.models.torch_base.heads import RET_HEADS, SequenceModel
@@ -116,6 +117,12 @@ def fit_sequence(
     if frames.view not in fitter.views:
         raise FrameError(f"{fitter.model_id}: view {frames.view!r} is not one of {sorted(fitter.views)}")
     shape = tuple(frames.input_shape)
+    if frames.view == "window_tensor" and shape[:1] != (params["seq_len"],):
+        raise InvalidParamsError(
+            fitter.model_id,
+            "seq_len",
+            f"is {params['seq_len']} but the window_tensor windows have input_shape {list(shape)}",
+        )
     names = window_feature_names(frames.require("train"), {o.target for o in frames.outputs})
     sets = {
         name: window_set(frames.require(name), names, shape, name)
