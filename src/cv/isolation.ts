@@ -14,7 +14,7 @@
  * rule is applied to every span of every fold, so the embargo follows each test fold, not just the last.
  */
 import { MlfError } from "../core/errors.ts";
-import { type CvSamples, type Fold, type IsolationParams, positionOf, sampleEnds } from "./samples.ts";
+import { type CvSamples, type Fold, type IsolationParams, positionsIn, sampleEnds } from "./samples.ts";
 
 /** Sample states while a split is built. */
 export const FREE = 0;
@@ -170,17 +170,15 @@ export function checkFoldIsolation(
     const state = new Uint8Array(rows.length);
     const positions = (which: "train" | "test"): Int32Array => {
       const rs = fold[which];
-      const out = new Int32Array(rs.length);
-      for (let i = 0; i < rs.length; i++) {
-        const p = positionOf(rows, rs[i]);
-        if (p < 0) {
-          throw new FoldIsolationError(
-            `fold ${k}: ${which} row ${rs[i]} is not one of the samples; folds must come from the same sample rows`,
-            k,
-            rs[i],
-          );
-        }
-        out[i] = p;
+      const out = positionsIn(rows, rs);
+      const bad = out.indexOf(-1);
+      if (bad >= 0) {
+        throw new FoldIsolationError(
+          `fold ${k}: ${which} row ${rs[bad]} is not one of the samples or out of ascending order; ` +
+            "folds must list sample rows in ascending order",
+          k,
+          rs[bad],
+        );
       }
       return out;
     };

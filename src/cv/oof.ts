@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { MlfError } from "../core/errors.ts";
 import { checkFoldIsolation } from "./isolation.ts";
-import { type CvSamples, type Fold, type IsolationParams, positionOf } from "./samples.ts";
+import { type CvSamples, type Fold, type IsolationParams, positionOf, positionsIn } from "./samples.ts";
 
 /** Predictions of one fold's model on its test rows, per output, aligned with `fold.test`. */
 export type FoldPredictions = Readonly<Record<string, Float64Array>>;
@@ -70,9 +70,16 @@ export function oofAssignment(
 ): Int32Array {
   const foldOf = new Int32Array(samples.rows.length).fill(-1);
   folds.forEach((fold, k) => {
-    for (const row of fold.test) {
-      const p = positionOf(samples.rows, row);
-      if (p < 0) throw new OofError(`fold ${k}: test row ${row} is not one of the samples`, k, row);
+    const positions = positionsIn(samples.rows, fold.test);
+    positions.forEach((p, i) => {
+      const row = fold.test[i];
+      if (p < 0) {
+        throw new OofError(
+          `fold ${k}: test row ${row} is not one of the samples or out of ascending order`,
+          k,
+          row,
+        );
+      }
       if (foldOf[p] >= 0) {
         throw new OofError(
           `row ${row} is tested by folds ${foldOf[p]} and ${k}; OOF needs each sample predicted once (use one CPCV path at a time)`,
@@ -81,7 +88,7 @@ export function oofAssignment(
         );
       }
       foldOf[p] = k;
-    }
+    });
   });
   if (coverage === "all") {
     const missing = foldOf.indexOf(-1);
@@ -124,6 +131,7 @@ export async function assembleOof(
   for (let k = 0; k < folds.length; k++) {
     const fold = folds[k];
     const out = await predict(fold, k);
+    const positions = positionsIn(samples.rows, fold.test);
     for (const name of options.outputs) {
       const values = Object.hasOwn(out, name) ? out[name] : undefined;
       if (values === undefined) {
@@ -156,7 +164,7 @@ export async function assembleOof(
             row,
           );
         }
-        target[positionOf(samples.rows, row)] = v;
+        target[positions[i]] = v;
       }
     }
   }

@@ -100,3 +100,22 @@ export function positionOf(rows: Int32Array, row: number): number {
   }
   return lo < rows.length && rows[lo] === row ? lo : -1;
 }
+
+/**
+ * Positions of the ascending `subset` in the ascending `rows`, by one merge walk; −1 for a row that is
+ * not in `rows` or breaks the ascending order (the caller reports it).
+ */
+export function positionsIn(rows: Int32Array, subset: Int32Array): Int32Array {
+  const out = new Int32Array(subset.length);
+  let p = 0;
+  for (let i = 0; i < subset.length; i++) {
+    const r = subset[i];
+    if (i > 0 && !(r > subset[i - 1])) {
+      out[i] = -1;
+      continue;
+    }
+    while (p < rows.length && rows[p] < r) p++;
+    out[i] = p < rows.length && rows[p] === r ? p : -1;
+  }
+  return out;
+}
