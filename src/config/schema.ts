@@ -318,8 +318,11 @@ export const RollsConfig = z
     handling: z.enum(ROLL_HANDLINGS).default("adjust_ratio"),
     /** CSV roll calendar (columns timestamp[,from,to]) for data without a `contract` column. */
     calendar: z.string().min(1).optional(),
-    /** Detector: a session-open gap this many times the median session-open gap is a suspected roll. */
-    suspect_gap_ratio: z.number().positive().default(20),
+    /**
+     * Detector: a session-open gap (relative to price, per √minute closed) this many times the file's
+     * median is a suspected roll.
+     */
+    suspect_gap_ratio: z.number().positive().default(25),
     /** Detector: at the roll rule's expected session open, a gap of at least this many ticks is a suspected roll. */
     suspect_min_ticks: z.number().min(0).default(1),
   })

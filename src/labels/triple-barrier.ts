@@ -21,6 +21,10 @@
  * the contract rolls of an unadjusted continuous series: a row b in `breaks` means the price jumps
  * between rows b−1 and b. No label window crosses one (rows t < b ≤ t + horizon are unlabelled) and
  * the ATR restarts at each, so every label equals the one computed on its segment alone.
+ *
+ * Optional `sessionBreaks` (ascending rows) mark session breaks of the contract's calendar (bar b is
+ * in a later session than bar b−1): no label window crosses one either, but the ATR runs on (the gap
+ * over a break is a market move of the same contract).
  */
 import type { LabelsConfig } from "../config/schema.ts";
 import { ConfigError } from "../core/errors.ts";
@@ -68,13 +72,30 @@ function checkParams(cfg: TripleBarrierParams, tickSize: number): void {
 export interface LabelOptions {
   /** Rows where a non-market price jump (a contract roll) separates row b−1 from row b; ascending. */
   readonly breaks?: Int32Array;
+  /** Rows whose bar opens a new session (a break in trading before it); ascending. */
+  readonly sessionBreaks?: Int32Array;
 }
 
-function checkBreaks(breaks: Int32Array, n: number): void {
+/** The ascending union of two ascending row lists. */
+function mergeRows(a: Int32Array, b: Int32Array): Int32Array {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (k === 0 || out[k - 1] !== next) out[k++] = next;
+  }
+  return out.slice(0, k);
+}
+
+function checkBreaks(breaks: Int32Array, n: number, what = "label break rows"): void {
   for (let k = 0; k < breaks.length; k++) {
     if (!(breaks[k] >= 0 && breaks[k] < n) || (k > 0 && !(breaks[k] > breaks[k - 1]))) {
       throw new ConfigError(
-        `label break rows must be ascending rows of the data; got ${breaks[k]} at position ${k}`,
+        `${what} must be ascending rows of the data; got ${breaks[k]} at position ${k}`,
         "labels.breaks",
       );
     }
@@ -94,7 +115,11 @@ export function tripleBarrierLabels(
   const cost = cfg.cost_ticks * tickSize;
   const breaks = opts.breaks ?? new Int32Array(0);
   checkBreaks(breaks, n);
+  const sessionBreaks = opts.sessionBreaks ?? new Int32Array(0);
+  checkBreaks(sessionBreaks, n, "session break rows");
   const atr = wilderAtr(bars, cfg.atr_period, breaks);
+  // No window crosses a roll or a session break; the ATR restarts at rolls only.
+  const windowBreaks = mergeRows(breaks, sessionBreaks);
 
   const label = new Float64Array(n).fill(Number.NaN);
   const t1 = new Float64Array(n).fill(Number.NaN);
@@ -103,8 +128,8 @@ export function tripleBarrierLabels(
 
   let nextBreak = 0; // index of the first break > t
   for (let t = 0; t + horizon < n; t++) {
-    while (nextBreak < breaks.length && breaks[nextBreak] <= t) nextBreak++;
-    if (nextBreak < breaks.length && breaks[nextBreak] <= t + horizon) continue;
+    while (nextBreak < windowBreaks.length && windowBreaks[nextBreak] <= t) nextBreak++;
+    if (nextBreak < windowBreaks.length && windowBreaks[nextBreak] <= t + horizon) continue;
     const a = atr[t];
     if (!(a > 0) || !Number.isFinite(a)) continue;
     const entry = close[t];

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { featureSchemaSha256 } from "../bundle/manifest.ts";
+import { ROLL_HANDLINGS } from "../config/schema.ts";
 import { BundleError } from "../core/errors.ts";
 import type { ScalerParams } from "../scalers/scaler-params.ts";
 import { scalerFromJson, scalerToJson } from "../scalers/scaler-params.ts";
@@ -38,6 +39,11 @@ export const PreprocessingJson = z.strictObject({
   impute: z.literal(IMPUTE_RULE),
   /** scalers/scaler-params.ts JSON, kept verbatim. */
   scaler: z.unknown(),
+  /**
+   * How contract rolls were handled when the features were computed (docs/futures.md); predict does the
+   * same when its data has a contract column. Absent in bundles from before rolls were handled: none.
+   */
+  roll_handling: z.enum(ROLL_HANDLINGS).optional(),
 });
 export type PreprocessingJson = z.infer<typeof PreprocessingJson>;
 
@@ -47,6 +53,8 @@ export interface Preprocessing {
   hasVolume: boolean;
   warmupBars: number;
   scaler: ScalerParams;
+  /** The config's rolls.handling; absent means none. */
+  rollHandling?: (typeof ROLL_HANDLINGS)[number];
 }
 
 /** SHA-256 of the ordered names and dtypes: two bundles with equal hashes take identical inputs. */
@@ -69,6 +77,7 @@ export function preprocessingToJson(p: Preprocessing): string {
     warmup_bars: p.warmupBars,
     impute: IMPUTE_RULE,
     scaler: JSON.parse(scalerToJson(p.scaler)),
+    ...(p.rollHandling === undefined ? {} : { roll_handling: p.rollHandling }),
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
@@ -102,6 +111,7 @@ export function preprocessingFromJson(text: string, source = "preprocessing.json
     hasVolume: p.has_volume,
     warmupBars: p.warmup_bars,
     scaler,
+    ...(p.roll_handling === undefined ? {} : { rollHandling: p.roll_handling }),
   };
 }
 

@@ -28,9 +28,9 @@ import { parseConfig } from "../config/load.ts";
 import { writeFileAtomicSync } from "../core/atomic-write.ts";
 import { BundleError, DataError, UsageError } from "../core/errors.ts";
 import type { Bars } from "../data/bars.ts";
+import type { ContractRuns } from "../data/contract-runs.ts";
 import { fingerprintBars } from "../data/fingerprint.ts";
 import { loadBars } from "../data/ingest/index.ts";
-import { writeFeatureFile } from "../features/engine/write-feature-file.ts";
 import { type CalibrationChain, loadCalibrationChain } from "../inference/calibration/index.ts";
 import { openTabularSession, runTabular } from "../models/onnx-runner.ts";
 import {
@@ -39,7 +39,8 @@ import {
   preprocessingFromJson,
   transformOf,
 } from "../models/preprocessing.ts";
-import { readFeatureFrame } from "../views/feature-frame.ts";
+import { engineFeatureRun, featuresWithRolls, rollsFromContracts, selectionOf } from "../rolls/index.ts";
+import type { FeatureFrame } from "../views/feature-frame.ts";
 
 export const CalibrationFileSchema = z.strictObject({
   format: z.literal("mlf-calibration"),
@@ -54,6 +55,8 @@ export interface Predictions {
   outputs: Map<string, Float64Array>;
   firstRow: number;
   bundle: { name: string; version: string; checksum: string; model: string };
+  /** Things the user should know (e.g. rolls that could not be handled as in training). */
+  warnings: string[];
 }
 
 export interface LoadedPredictor {
@@ -94,8 +97,16 @@ export async function loadPredictor(bundleDir: string): Promise<LoadedPredictor>
   return { bundle, pre, model, outputs: m.outputs, calibration, onnx: await bundle.onnxBytes(model.name) };
 }
 
-/** The bundle's outputs for every bar of `bars` past its warm-up. */
-export async function predictBars(p: LoadedPredictor, bars: Bars, hasVolume: boolean): Promise<Predictions> {
+/**
+ * The bundle's outputs for every bar of `bars` past its warm-up. `contracts` (the data's contract
+ * column) lets features be computed under the bundle's roll handling exactly as in training.
+ */
+export async function predictBars(
+  p: LoadedPredictor,
+  bars: Bars,
+  hasVolume: boolean,
+  contracts: ContractRuns | null = null,
+): Promise<Predictions> {
   const { pre } = p;
   if (pre.hasVolume && !hasVolume) {
     throw new DataError(
@@ -114,17 +125,27 @@ export async function predictBars(p: LoadedPredictor, bars: Bars, hasVolume: boo
       exclude: pre.featureConfig.exclude,
     },
   });
+  const handling = pre.rollHandling ?? "none";
+  const warnings: string[] = [];
+  const adjusts = handling === "adjust_ratio" || handling === "adjust_difference";
+  if (adjusts && contracts === null) {
+    warnings.push(
+      `the bundle's features were computed with rolls.handling ${handling}, but the data has no contract column: features are computed on the series as given, so bars within ${pre.warmupBars} bars after a roll differ from training's`,
+    );
+  }
+  const rolls = adjusts && contracts !== null ? rollsFromContracts(bars, contracts) : [];
   const dir = mkdtempSync(join(tmpdir(), "mlf-predict-"));
-  let frame: ReturnType<typeof readFeatureFrame>;
+  let frame: FeatureFrame;
   try {
-    const path = join(dir, "features.arrow");
-    await writeFeatureFile({
-      bars,
-      meta: { fingerprint: fingerprintBars(bars), hasVolume: pre.hasVolume, warnings: [] },
+    const run = engineFeatureRun({
       config,
-      outPath: path,
+      meta: { fingerprint: fingerprintBars(bars), hasVolume: pre.hasVolume, warnings: [] },
+      workDir: dir,
     });
-    frame = readFeatureFrame(path);
+    frame = await featuresWithRolls(bars, rolls, handling, pre.warmupBars, {
+      whole: run,
+      selection: selectionOf(config, pre.hasVolume),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -170,6 +191,7 @@ export async function predictBars(p: LoadedPredictor, bars: Bars, hasVolume: boo
       checksum: p.bundle.bundle_checksum,
       model: p.model.name,
     },
+    warnings,
   };
 }
 
@@ -220,8 +242,8 @@ export async function predictFile(opts: {
   if (ext !== ".csv" && ext !== ".arrow")
     throw new UsageError(`--out ${opts.outPath}: use a .csv or .arrow file name`);
   const predictor = await loadPredictor(opts.bundleDir);
-  const { bars, meta } = await loadBars(opts.dataPath);
-  const pred = await predictBars(predictor, bars, meta.hasVolume);
+  const { bars, meta, contracts } = await loadBars(opts.dataPath);
+  const pred = await predictBars(predictor, bars, meta.hasVolume, contracts);
   writePredictions(opts.outPath, pred);
   return pred;
 }

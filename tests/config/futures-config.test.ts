@@ -29,7 +29,7 @@ describe("config: the contract", () => {
     // Labels: the same round trip, 2 × (6.25 / 12.5 + 0.5) = 2 ticks.
     expect(c.labels.cost_ticks).toBe(2);
     expect(c.labels.span_sessions).toBe(false);
-    expect(c.rolls).toEqual({ handling: "adjust_ratio", suspect_gap_ratio: 20, suspect_min_ticks: 1 });
+    expect(c.rolls).toEqual({ handling: "adjust_ratio", suspect_gap_ratio: 25, suspect_min_ticks: 1 });
   });
 
   it("symbol selects the contract's tick size and value; tick_size and tick_value override them", () => {

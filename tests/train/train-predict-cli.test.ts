@@ -20,11 +20,10 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sliceBars } from "../../src/data/bars.ts";
 import { loadBars } from "../../src/data/ingest/index.ts";
-import { writeBars } from "../../src/data/write-bars.ts";
 import { REPO_ROOT, realDataPath } from "../helpers/real-data.ts";
 
 const MLF = join(REPO_ROOT, "bin", "mlf.js");
@@ -163,9 +162,14 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
     expect(lines[1]!.split(",")[0]).toBe(new Date(bars.ts[summary.warmup_bars]!).toISOString());
 
     // The whole predict path is causal: the file cut at bar t gives the same outputs up to t.
+    // The file itself cut after bar t, contract column included: the roll handling (adjust_ratio)
+    // needs it, and predict restates history at the same rolls from it.
     const cut = join(dir, "tx-cut.csv");
     const t = bars.length - 7_777;
-    await writeBars(cut, sliceBars(bars, 0, t));
+    const text = gunzipSync(readFileSync(tx as string))
+      .toString("utf8")
+      .split("\n");
+    writeFileSync(cut, `${text.slice(0, t + 1).join("\n")}\n`);
     const outCut = join(dir, "pred-cut.arrow");
     expect(
       (await mlf("predict", "--bundle", join(runA, "bundle"), "--data", cut, "--out", outCut)).exitCode,

@@ -37,7 +37,9 @@ export function registerPredict(program: Command): void {
         bundle: pred.bundle,
         seconds: Number(seconds.toFixed(3)),
         bars_per_second: Math.round((pred.timestamp.length + pred.firstRow) / seconds),
+        warnings: pred.warnings,
       };
+      for (const w of pred.warnings) process.stderr.write(`warning: ${w}\n`);
       if (raw.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else
         process.stdout.write(
