@@ -165,9 +165,6 @@ def train(
         if bad >= cfg.patience > 0:
             stopped = "patience"
             break
-        if elapsed_before + time.monotonic() - started > cfg.max_seconds:
-            stopped = "time"
-            break
         model.train()
         order = torch.randperm(len(train_set), generator=shuffle).numpy().astype(np.int64)
         running, seen = 0.0, 0
@@ -230,5 +227,8 @@ def train(
         )
         if on_epoch is not None:
             on_epoch(epoch)
+        if elapsed > cfg.max_seconds and epoch < cfg.epochs:  # checked after an epoch: at least one runs
+            stopped = "time"
+            break
     model.load_state_dict(best_state)
     return TrainReport(epoch, best_epoch, best_loss, stopped, resumed_from, history)
