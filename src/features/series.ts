@@ -1,5 +1,5 @@
-import type { Bars } from "../data/bars.ts";
 import type { TimeframeId } from "../core/timeframes.ts";
+import type { Bars } from "../data/bars.ts";
 import type { SeriesView } from "./types.ts";
 
 /** A complete series over existing bars (no copy): the 1m series, or test input for a kernel. */

@@ -80,8 +80,12 @@ export interface DerivedSpec {
   readonly inputs: readonly string[];
   /** Full column name (no timeframe appended) and definition. */
   readonly output: FeatureOutput;
-  /** Rows [from, to) of the current block: inputs[j][r] is input j at block row r; write out[r]. */
-  combine(inputs: readonly Float64Array[], from: number, to: number, out: Float64Array): void;
+  /**
+   * Rows [from, to) of the current block: inputs[j][r] is input j at block row r; write out[r], the
+   * float64 value. `out` is the float32 output column itself when no other derived spec reads this
+   * one (the store rounds to float32 exactly as copying a float64 buffer into it would).
+   */
+  combine(inputs: readonly Float64Array[], from: number, to: number, out: Float64Array | Float32Array): void;
 }
 
 export type FeatureSpec = IndicatorSpec | DerivedSpec;

@@ -40,7 +40,11 @@ export async function readTypedColumns(
 ): Promise<{ rows: number; columns: Array<Float64Array | Uint8Array> }> {
   const result = await con.run(sql);
   const rows = result.rowCount;
-  const columns = kinds.map((k) => (k === "f64" ? new Float64Array(rows) : new Uint8Array(rows)));
+  // Float columns live in shared memory: the feature engine's worker threads read the bars without
+  // a copy (block-engine.ts). Shared or not, they are ordinary Float64Arrays to everything else.
+  const columns = kinds.map((k) =>
+    k === "f64" ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Uint8Array(rows),
+  );
   let at = 0;
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);

@@ -171,7 +171,12 @@ export class FeatureEngine {
     for (const d of this.derived) {
       const args = d.spec.inputs.map((name) => buffers[this.derivedInputIndex.get(name)!]);
       const k = this.derivedInputIndex.get(d.sink.name);
-      const buf = k === undefined ? this.scratch(n) : buffers[k];
+      if (k === undefined) {
+        // Read by no other derived spec: straight into its float32 column.
+        if (d.sink.outIndex >= 0) d.spec.combine(args, 0, n, out[d.sink.outIndex]);
+        continue;
+      }
+      const buf = buffers[k];
       d.spec.combine(args, 0, n, buf);
       if (d.sink.outIndex >= 0) out[d.sink.outIndex].set(buf.subarray(0, n));
     }
@@ -283,13 +288,10 @@ export class FeatureEngine {
     }
     return this.ownInputs;
   }
-
-  private scratchBuf = new Float64Array(0);
-  private scratch(n: number): Float64Array {
-    if (this.scratchBuf.length < n) this.scratchBuf = new Float64Array(n);
-    return this.scratchBuf;
-  }
 }
+
+/** From this many rows a run is filled by the builtin (measured ~2x faster at 60 rows, slower at 15). */
+const LONG_RUN = 32;
 
 // Two copies on purpose: each stays monomorphic in its destination type (float32 out, float64 in).
 // Runs are rows of the sub-block; `at` is the sub-block's first row in dst.
@@ -303,8 +305,10 @@ function fillRuns32(
 ) {
   for (let k = 0; k < runs; k++) {
     const v = ext[slot[k]];
+    const begin = at + start[k];
     const end = at + start[k + 1];
-    for (let r = at + start[k]; r < end; r++) dst[r] = v;
+    if (end - begin >= LONG_RUN) dst.fill(v, begin, end);
+    else for (let r = begin; r < end; r++) dst[r] = v;
   }
 }
 
@@ -318,12 +322,14 @@ function fillRuns64(
 ) {
   for (let k = 0; k < runs; k++) {
     const v = ext[slot[k]];
+    const begin = at + start[k];
     const end = at + start[k + 1];
-    for (let r = at + start[k]; r < end; r++) dst[r] = v;
+    if (end - begin >= LONG_RUN) dst.fill(v, begin, end);
+    else for (let r = begin; r < end; r++) dst[r] = v;
   }
 }
 
-/** dst[at + r] = ext[r + 1]: a 1m column's new values, rounded to float32. */
+/** dst[at + r] = ext[r + 1]: a 1m column's new values, rounded to float32 (a cross-type set of a subarray: ~1.6x faster than a loop, measured). */
 function copyShifted32(dst: Float32Array, at: number, ext: Float64Array, n: number) {
-  for (let r = 0; r < n; r++) dst[at + r] = ext[r + 1];
+  dst.set(ext.subarray(1, n + 1), at);
 }

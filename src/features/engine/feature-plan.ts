@@ -89,10 +89,12 @@ export function planFeatures(selection: ColumnSelection, specs?: readonly Featur
 
 /**
  * Splits a plan's kernels into `parts` groups for parallel engines, balanced on an estimate of their
- * cost: longest first, each to the least loaded part. Derived specs all stay with part 0, which
- * runs them once every part's inputs are in. Deterministic: every thread computes the same
- * assignment from the same plan. `weights[p]` scales part p's capacity (part 0, the main thread,
- * also writes the file).
+ * cost. Part 0 is the caller's thread; with parts > 1 it gets 1m kernels only, so that it runs no
+ * resampler (the other parts resample the higher timeframes, each its own). Kernels go longest
+ * first to the least loaded part that may take them. Derived specs all stay with part 0, which runs
+ * them once every part's inputs are in. Deterministic: every thread computes the same assignment
+ * from the same plan. `weights[p]` scales part p's capacity (part 0, the main thread, also writes
+ * the file).
  */
 export function partitionPlan(
   plan: FeaturePlan,
@@ -105,13 +107,16 @@ export function partitionPlan(
     const minutes = Number.parseInt(k.tf, 10) * (k.tf.endsWith("h") ? 60 : 1);
     return (4 * (1 + k.spec.outputs.length)) / minutes + 0.5 * k.sinks.filter((x) => x).length;
   });
-  const order = cost.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+  // Higher timeframes first (they may only go to parts 1..), then 1m kernels fill up the balance.
+  const isHigher = (i: number) => (parts > 1 && plan.kernels[i].tf !== "1m" ? 1 : 0);
+  const order = cost.map((_, i) => i).sort((a, b) => isHigher(b) - isHigher(a) || cost[b] - cost[a] || a - b);
   const load = new Array<number>(parts).fill(0);
   const capacity = Array.from({ length: parts }, (_, p) => weights?.[p] ?? 1);
   const kernelPart = new Array<number>(plan.kernels.length).fill(0);
   for (const i of order) {
-    let best = 0;
-    for (let p = 1; p < parts; p++) {
+    const first = isHigher(i);
+    let best = first;
+    for (let p = first + 1; p < parts; p++) {
       if ((load[p] + cost[i]) / capacity[p] < (load[best] + cost[i]) / capacity[best]) best = p;
     }
     load[best] += cost[i];

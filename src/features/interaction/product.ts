@@ -42,7 +42,12 @@ export function product(a: Factor, b: Factor, why: string): DerivedSpec {
     family: "interaction",
     inputs: [a.column, b.column],
     output: { name, definition: `${a.reads} × ${b.reads}: ${why}` },
-    combine(inputs: readonly Float64Array[], from: number, to: number, out: Float64Array): void {
+    combine(
+      inputs: readonly Float64Array[],
+      from: number,
+      to: number,
+      out: Float64Array | Float32Array,
+    ): void {
       const x = inputs[0];
       const y = inputs[1];
       for (let r = from; r < to; r++) out[r] = ((x[r] - ca) / sa) * ((y[r] - cb) / sb);

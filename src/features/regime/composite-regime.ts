@@ -20,7 +20,12 @@ export function compositeRegime(tf: TimeframeId): DerivedSpec {
       name,
       definition: `3·vol_state_${tf} + trend state of trend_regime_${tf} (±${TREND_THRESHOLD}), integer code -4..4`,
     },
-    combine(inputs: readonly Float64Array[], from: number, to: number, out: Float64Array): void {
+    combine(
+      inputs: readonly Float64Array[],
+      from: number,
+      to: number,
+      out: Float64Array | Float32Array,
+    ): void {
       const volState = inputs[0];
       const trend = inputs[1];
       // NaN in either input propagates (warm-up, an undefined efficiency ratio).

@@ -73,8 +73,11 @@ const STRIDES = [2, 4, 8, 8] as const;
 class Level {
   readonly terms = new Float64Array(2 * WINDOW);
   readonly sums: Float64Array;
+  /** stride - 1: strides are powers of two, so n & mask is n mod stride without a division. */
+  private readonly mask: number;
   constructor(readonly stride: number) {
     this.sums = new Float64Array(stride);
+    this.mask = stride - 1;
   }
 
   /** Replaces the term 64 bars ago (same residue class) by x at slot h, bar number n. */
@@ -82,7 +85,7 @@ class Level {
     const old = this.terms[h];
     this.terms[h] = x;
     this.terms[h + WINDOW] = x;
-    this.sums[n % this.stride] += x - old;
+    this.sums[n & this.mask] += x - old;
   }
 
   /** Recomputes every class's sum from the stored terms; `newest` is the slot of bar number n. */
