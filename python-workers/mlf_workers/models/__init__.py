@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from mlf_workers.models import debug, lightgbm_fitter, logistic, xgboost_fitter
+from mlf_workers.models import debug, lightgbm_fitter, linear_meta, logistic, xgboost_fitter
 from mlf_workers.models.base import (
     OUTPUT_NAMES,
     CancelledError,
@@ -34,7 +34,13 @@ from mlf_workers.models.seq import (
     tft,
 )
 
-_FITTERS: tuple[Fitter, ...] = (logistic.FITTER, lightgbm_fitter.FITTER, xgboost_fitter.FITTER)
+_FITTERS: tuple[Fitter, ...] = (
+    logistic.FITTER,
+    lightgbm_fitter.FITTER,
+    xgboost_fitter.FITTER,
+    linear_meta.RIDGE,
+    linear_meta.ELASTIC_NET,
+)
 #: The PyTorch sequence models (models/seq/, one file each, all over models/torch_base/).
 _SEQUENCE_FITTERS: tuple[Fitter, ...] = (
     lstm.FITTER,
