@@ -23,6 +23,23 @@ from mlf_workers.worker import EXIT_NO_ACK, EXIT_OK, EXIT_POOL_GONE, EXIT_REFUSE
 Make = Callable[..., WorkerHarness]
 
 
+#: The PyTorch sequence models (models/seq), in registry order.
+SEQUENCE_MODELS = [
+    "lstm",
+    "tcn",
+    "inception_time",
+    "resnet1d",
+    "patchtst",
+    "itransformer",
+    "tft",
+    "deepar",
+    "quantile_rnn",
+    "nbeats",
+    "nhits",
+    "dlinear",
+]
+
+
 def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Make) -> None:
     harness = make_worker()
     hello = harness.handshake()
@@ -31,7 +48,7 @@ def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Mak
     assert hello["pid"] == harness.proc.pid
     assert hello["device"]["kind"] == "cpu"
     models = {m["model_id"]: m for m in hello["models"]}
-    assert set(models) == {"logistic", "lightgbm", "xgboost", "debug"}
+    assert {"logistic", "lightgbm", "xgboost", "debug", *SEQUENCE_MODELS} <= set(models)
     assert models["logistic"]["library"] == "scikit-learn"
     assert models["logistic"]["outputs"] == ["p_up"]
     assert models["lightgbm"]["outputs"] == models["xgboost"]["outputs"] == ["p_up", "E_r"]
@@ -45,7 +62,9 @@ def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Mak
 
 def test_debug_fitter_is_not_advertised_without_the_debug_env(make_worker: Make) -> None:
     hello = make_worker(debug=False).handshake()
-    assert [m["model_id"] for m in hello["models"]] == ["logistic", "lightgbm", "xgboost"]
+    ids = [m["model_id"] for m in hello["models"]]
+    assert "debug" not in ids
+    assert ids[:3] == ["logistic", "lightgbm", "xgboost"] and set(SEQUENCE_MODELS) <= set(ids)
 
 
 def test_refused_worker_exits_cleanly(make_worker: Make) -> None:
