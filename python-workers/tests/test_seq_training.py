@@ -14,12 +14,13 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from fit_data import TARGET_RET
-from seq_harness import SEQUENCE, Progress, params_of
+from seq_harness import SEQUENCE, Progress, params_of, run_onnx
 
+from mlf_workers.frames import FrameError
 from mlf_workers.models import CancelledError, FitFrames, FitOutput, InvalidParamsError, validate_params
 from mlf_workers.models.torch_base.run import fit_sequence
 from mlf_workers.models.torch_base.trainer import lr_factor
-from mlf_workers.models.torch_base.windows import WINDOW_END
+from mlf_workers.models.torch_base.windows import WINDOW_END, window_set
 
 L = 8
 DLINEAR = {"seq_len": L, "kernel_size": 3, "horizon_points": 2, "max_epochs": 6, "batch_size": 64}
@@ -121,3 +122,30 @@ def test_refusals() -> None:
     for bad in ([], [0], [8, 1.5], "8,8", [True]):
         with pytest.raises(InvalidParamsError, match="num_channels"):
             validate_params("tcn", tcn, {"num_channels": bad})
+
+
+def test_flattened_windows_fit_and_export_like_bar_windows() -> None:
+    """multires_concat frames (one flattened window per row) fit, predict and export the same way."""
+    bars = synthetic_frames()
+    tables = {}
+    for name, table in bars.tables.items():
+        samples = window_set(table, ["f0", "f1", "f2"], (L, 3), name)
+        flat = samples.gather(np.arange(samples.ends.size)).reshape(samples.ends.size, L * 3)
+        columns: dict[str, Any] = {f"x{k}": flat[:, k] for k in range(L * 3)}
+        if TARGET_RET in table.column_names:
+            columns[TARGET_RET] = table.column(TARGET_RET).to_numpy()[samples.frame_rows]
+        tables[name] = pa.table(columns)
+    frames = FitFrames("multires_concat", (L, 3), bars.outputs, tables)
+    fitted = fit_sequence(SEQUENCE["dlinear"], frames, params_of("dlinear", DLINEAR), 1, Progress())
+    predict = window_set(tables["predict"], [f"x{k}" for k in range(L * 3)], (L, 3), "predict")
+    (e_r,) = run_onnx(fitted.result.onnx, predict.gather(np.arange(predict.ends.size))).values()
+    assert fitted.result.predictions["E_r"].shape == (tables["predict"].num_rows,)
+    assert np.max(np.abs(e_r - fitted.result.predictions["E_r"])) <= 1e-6
+    with pytest.raises(FrameError, match="view 'feature_matrix' is not one of"):
+        fit_sequence(
+            SEQUENCE["dlinear"],
+            FitFrames("feature_matrix", (3,), bars.outputs, bars.tables),
+            params_of("dlinear", DLINEAR),
+            1,
+            Progress(),
+        )
