@@ -10,14 +10,17 @@
  */
 import { z } from "zod";
 import { contractSymbols, findContract } from "../contracts/index.ts";
+import { checkStackable, defaultStackingTarget, votingPlan } from "../ensembles/compatibility.ts";
 import {
   ENSEMBLES,
   findEnsemble,
   findInference,
+  findMetaLearner,
   findModel,
   findPolicy,
   INFERENCE_COMPONENTS,
   INPUT_VIEWS,
+  META_LEARNERS,
   MODELS,
   OUTPUT_NAMES,
   POLICIES,
@@ -182,39 +185,71 @@ export const EnsembleConfig = z
   .strictObject({
     enabled: z.boolean().default(false),
     method: z.string().min(1).optional(),
+    /** Stacking: the meta-learner (src/registry/meta-learners.ts) and its parameters. */
     meta_learner: z.string().min(1).optional(),
-    voting_type: z.enum(["soft", "hard"]).optional(),
+    meta_config: z.record(z.string(), z.unknown()).default({}),
+    /** Stacking: p_up columns as probabilities or as logits. */
+    p_up_transform: z.enum(["identity", "logit"]).default("identity"),
+    voting_type: z.enum(["soft", "hard"]).default("soft"),
+    /** Voting: one weight per base model, in config order (default equal). */
     weights: z.array(z.number().min(0)).optional(),
-    oof: OofConfig.optional(),
+    oof: OofConfig.prefault({}),
     gating: GatingConfig.optional(),
   })
   .prefault({})
-  .superRefine((e, ctx) => {
-    if (!e.enabled) return;
+  .transform((e, ctx) => {
+    if (!e.enabled) return { ...e, meta_config: {} as Record<string, unknown> };
     if (e.method === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["method"],
         message: "is required when ensemble.enabled is true",
       });
-    } else if (findEnsemble(e.method) === undefined) {
+      return z.NEVER;
+    }
+    if (findEnsemble(e.method) === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["method"],
         message: `ensemble "${e.method}" is not registered yet (registered: ${registeredNames(ENSEMBLES)})`,
       });
+      return z.NEVER;
     }
-    if (
-      e.gating?.enabled &&
-      e.gating.method !== undefined &&
-      findInference(e.gating.method, "gating") === undefined
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gating", "method"],
-        message: `gating "${e.gating.method}" is not registered yet (registered: ${registeredNames(INFERENCE_COMPONENTS.filter((c) => c.kind === "gating"))})`,
-      });
+    if (e.gating?.enabled) {
+      const gates = INFERENCE_COMPONENTS.filter((c) => c.kind === "gating");
+      if (e.gating.method === undefined || findInference(e.gating.method, "gating") === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gating", "method"],
+          message: `gating "${e.gating.method ?? ""}" is not registered yet (registered: ${registeredNames(gates)})`,
+        });
+        return z.NEVER;
+      }
     }
+    let meta_config: Record<string, unknown> = {};
+    if (e.method === "stacking") {
+      const name = e.meta_learner;
+      const entry = name === undefined ? undefined : findMetaLearner(name);
+      if (entry === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["meta_learner"],
+          message:
+            name === undefined
+              ? `is required for stacking (registered: ${registeredNames(META_LEARNERS)})`
+              : `meta-learner "${name}" is not registered yet (registered: ${registeredNames(META_LEARNERS)})`,
+        });
+        return z.NEVER;
+      }
+      const parsed = entry.params.safeParse(e.meta_config, { reportInput: true });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ ...issue, path: ["meta_config", ...issue.path] });
+        return z.NEVER;
+      }
+      meta_config = parsed.data;
+    }
+    return { ...e, meta_config };
   });
 
 export const UncertaintyConfig = z.strictObject({
@@ -375,6 +410,40 @@ export const ExperimentConfig = z
       }
       seen.set(m.id, i);
     });
+    const e = c.ensemble;
+    if (e.enabled && c.base_models.length > 0) {
+      const models = c.base_models.map((m) => ({ id: m.id, outputs: m.outputs }));
+      try {
+        if (e.method === "stacking") {
+          checkStackable(models);
+          const target = defaultStackingTarget(models);
+          const meta = findMetaLearner(e.meta_learner ?? "");
+          if (meta !== undefined && !meta.outputs.includes(target)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["ensemble", "meta_learner"],
+              message: `${meta.name} cannot fit the stacking target ${target} (it outputs ${meta.outputs.join(", ")})`,
+            });
+          }
+        } else if (e.method === "voting") {
+          votingPlan(models);
+          if (e.weights !== undefined && e.weights.length !== models.length) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["ensemble", "weights"],
+              message: `needs one weight per base model (${models.length}), was ${e.weights.length}`,
+            });
+          } else if (e.weights !== undefined && !e.weights.some((w) => w > 0)) {
+            ctx.addIssue({ code: "custom", path: ["ensemble", "weights"], message: "must not be all zero" });
+          }
+        }
+      } catch (err) {
+        ctx.addIssue({ code: "custom", path: ["ensemble", "method"], message: (err as Error).message });
+      }
+    }
+    if (e.enabled && c.base_models.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["base_models"], message: "an ensemble needs base models" });
+    }
     const hasPUp = c.base_models.some((m) => m.outputs.includes("p_up"));
     (c.inference.calibrate ?? []).forEach((name, i) => {
       if (!hasPUp) {
