@@ -87,6 +87,7 @@ describe("mlf registry list", () => {
   it("prints a readable listing", async () => {
     const r = await execa("node", [MLF, "registry", "list"], { cwd: REPO_ROOT });
     expect(r.stdout).toMatch(/^models\n {2}lightgbm/);
-    expect(r.stdout).toContain("ensembles\n  (none registered yet)");
+    expect(r.stdout).toMatch(/\nensembles\n {2}stacking +meta-learner fitted on purged K-fold/);
+    expect(r.stdout).toMatch(/\nmeta-learners \(stacking\)\n {2}ridge/);
   });
 });

@@ -34,6 +34,7 @@ export function registerRegistry(program: Command): void {
           lines.push(`  ${e.name.padEnd(20)} ${e.kind ? `${e.kind.padEnd(12)} ` : ""}${e.description}`);
       };
       section("ensembles", r.ensembles);
+      section("meta-learners (stacking)", r.meta_learners);
       section("inference", r.inference);
       section("policies", r.policies);
       process.stdout.write(`${lines.join("\n")}\n`);
