@@ -14,7 +14,8 @@ import onnx
 import onnxruntime as ort
 import pyarrow as pa
 import pytest
-from fit_data import BOTH, P_UP, feature_array, fit_frames, fit_payload
+from fit_data import BOTH as BOTH  # re-exported: other model tests take it from here
+from fit_data import P_UP, feature_array, fit_frames, fit_payload
 
 from mlf_workers.models import (
     FitResult,
