@@ -1,5 +1,5 @@
-"""Ridge and elastic-net meta-learners: ONNX equals native, p_up stays a probability, the charter's
-alpha >= 0.1 floor is enforced, and fits are deterministic."""
+"""Ridge (and, through the shared checks, elastic-net) meta-learners: ONNX equals native, p_up stays a
+probability, the charter's alpha >= 0.1 floor is enforced, and fits are deterministic."""
 
 from __future__ import annotations
 
