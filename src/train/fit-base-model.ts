@@ -7,16 +7,15 @@
  */
 import type { BaseModelConfig } from "../config/schema.ts";
 import { WorkerError } from "../core/errors.ts";
-import { openTabularSession, runTabular } from "../models/onnx-runner.ts";
 import { modelInputColumns, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
 import { findModel, type OutputName } from "../registry/index.ts";
 import type { ColumnSet } from "../workers/arrow-frames.ts";
 import type { WorkerPool } from "../workers/pool.ts";
 import type { outputNames as OUTPUT_HEADS } from "../workers/protocol/messages.ts";
 import type { Dataset } from "./dataset.ts";
+import { fitChecked } from "./fit-checked.ts";
 
-/** Max |ONNX in Node − native| allowed on any output, any row (issue 4: ≤ 1e-5 on p_up). */
-export const PARITY_TOLERANCE = 1e-5;
+export { PARITY_TOLERANCE } from "./fit-checked.ts";
 
 /** The column each output head is fitted on. */
 export const OUTPUT_TARGETS: Partial<Record<OutputName, "target_label" | "target_ret">> = {
@@ -118,53 +117,26 @@ export async function fitBaseModel(
     ...targets.map((name) => [name, t.get(name)!] as const),
   ];
 
-  const outcome = await pool.fit({
-    modelId: entry.fitter,
+  const f = ds.frame.featureNames.length;
+  const transform = transformOf(ds.frame.featureNames, ds.scaler);
+  const {
+    outcome,
+    predictions: viaOnnx,
+    parity,
+  } = await fitChecked(pool, {
+    what: `model "${model.id}"`,
+    fitter: entry.fitter,
     params: model.config,
     seed,
-    view: "feature_matrix",
-    inputShape: [ds.frame.featureNames.length],
-    outputs: heads,
+    heads,
+    features: f,
     train: withTargets(frames.train, frames.targets.train),
     valid: withTargets(frames.valid, frames.targets.valid),
     predict: frames.predict,
+    predictRows: predictRows.length,
+    fill: (from, to, out) => modelInputRowMajor(ds.frame, transform, predictRows, from, to, out),
   });
 
-  const session = await openTabularSession(outcome.onnx.bytes, outcome.onnx.inputName, `model ${model.id}`);
-  const transform = transformOf(ds.frame.featureNames, ds.scaler);
-  const f = ds.frame.featureNames.length;
-  const viaOnnx = await runTabular(session, predictRows.length, f, outputs, (from, to, out) =>
-    modelInputRowMajor(ds.frame, transform, predictRows, from, to, out),
-  );
-  await session.session.release();
-
-  const parity: FittedBaseModel["parity"] = {};
-  for (const name of outputs) {
-    const native = outcome.predictions.columns.get(name);
-    const onnx = viaOnnx.get(name)!;
-    if (native === undefined || native.length !== onnx.length) {
-      throw new WorkerError(
-        "WORKER_FAILED",
-        `model "${model.id}": the worker returned no native ${name} predictions`,
-        {
-          model: model.id,
-        },
-      );
-    }
-    let max = 0;
-    for (let i = 0; i < onnx.length; i++) {
-      const d = Math.abs(onnx[i]! - Number(native[i]));
-      max = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(max, d);
-    }
-    if (!(max <= PARITY_TOLERANCE)) {
-      throw new WorkerError(
-        "WORKER_FAILED",
-        `model "${model.id}": ${name} from ONNX in onnxruntime-node differs from the worker's by ${max} (tolerance ${PARITY_TOLERANCE}); the model is not kept`,
-        { model: model.id },
-      );
-    }
-    parity[name] = { rows: onnx.length, max_abs_diff: max };
-  }
   const nVal = split.val.length;
   const val = new Map<string, Float64Array>();
   const test = new Map<string, Float64Array>();
