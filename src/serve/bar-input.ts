@@ -23,6 +23,8 @@ export const BarJson = z.strictObject({
   low: z.number(),
   close: z.number(),
   volume: z.number().optional(),
+  /** The contract the bar came from (e.g. TX202412): a change of contract is a roll (src/rolls). */
+  contract: z.string().min(1).max(64).optional(),
 });
 export type BarJson = z.infer<typeof BarJson>;
 
@@ -82,8 +84,14 @@ export function parseTimestamp(raw: string | number, index: number): number {
   return ms;
 }
 
-/** A body's bars as columns, checked by the ingest rules; `volume` is null when no bar has one. */
-export function barsFromJson(bars: readonly BarJson[]): Bars & { volumeCount: number } {
+/** Checked bars of a request: columns, how many carry a volume, and their contracts (or null). */
+export type InputBars = Bars & { volumeCount: number; contracts: string[] | null };
+
+/**
+ * A body's bars as columns, checked by the ingest rules; `volume` is null when no bar has one.
+ * Contracts: every bar has one, or none has.
+ */
+export function barsFromJson(bars: readonly BarJson[]): InputBars {
   const n = bars.length;
   const cols = {
     ts: new Float64Array(n),
@@ -136,7 +144,16 @@ export function barsFromJson(bars: readonly BarJson[]): Bars & { volumeCount: nu
       }
     }
   }
-  return { ...out, volumeCount };
+  const withContract = bars.filter((b) => b.contract !== undefined).length;
+  if (withContract > 0 && withContract < n) {
+    const i = bars.findIndex((b) => b.contract === undefined);
+    throw badBar(
+      i,
+      "contract",
+      "some bars of the request name their contract and this one does not: all or none",
+    );
+  }
+  return { ...out, volumeCount, contracts: withContract > 0 ? bars.map((b) => b.contract!) : null };
 }
 
 /** Refuses bars that do not come strictly after the stream's last accepted bar. */

@@ -54,6 +54,8 @@ export class BundleRuntime {
     readonly drift: DriftReferenceJson | null,
     /** Why there is no drift reference, when there is none. */
     readonly driftNote: string | null,
+    /** What the operator should know about this bundle (logged at load). */
+    readonly notes: readonly string[],
   ) {
     const m = predictor.bundle.manifest;
     this.name = m.name;
@@ -80,11 +82,11 @@ export class BundleRuntime {
         `bundle ${dir}: input view ${m.input.view} cannot be served yet (feature_matrix only)`,
       );
     }
-    // Roll adjustment rewrites past prices at each roll: not something a bar-by-bar stream can do.
-    const rolls = (predictor.pre as { rollHandling?: string }).rollHandling;
-    if (rolls !== undefined && rolls !== "none") {
-      throw new BundleError(
-        `bundle ${dir}: its features were computed with rolls.handling ${rolls}; live serving supports only bundles trained without roll handling`,
+    const notes: string[] = [];
+    const rolls = predictor.pre.rollHandling;
+    if (rolls === "adjust_ratio" || rolls === "adjust_difference") {
+      notes.push(
+        `bundle ${m.name} ${m.version} adjusts features at contract rolls (rolls.handling ${rolls}): send each bar's "contract" so rolls are found and adjusted as in training; a stream without contracts is served on the series as given, as mlf predict does for data without a contract column`,
       );
     }
     const plan = planOf(predictor.pre, `bundle ${dir}`);
@@ -104,6 +106,7 @@ export class BundleRuntime {
       }
     } else {
       driftNote = `bundle ${m.name} ${m.version} has no ${DRIFT_REFERENCE_FILE}: drift is not monitored`;
+      notes.push(driftNote);
     }
     const session = await openTabularSession(
       predictor.onnx,
@@ -118,7 +121,7 @@ export class BundleRuntime {
         );
       }
     }
-    return new BundleRuntime(dir, predictor, plan, session, drift, driftNote);
+    return new BundleRuntime(dir, predictor, plan, session, drift, driftNote, notes);
   }
 
   get model(): string {

@@ -6,16 +6,6 @@
  */
 import type { Bars } from "../data/bars.ts";
 
-export interface Bar {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  /** NaN when the bar carried no volume. */
-  volume: number;
-}
-
 function grow(a: Float64Array, capacity: number): Float64Array {
   const b = new Float64Array(capacity);
   b.set(a.subarray(0, Math.min(a.length, capacity)));
@@ -32,6 +22,12 @@ export class GrowableBars {
   private volume: Float64Array;
   /** Bars appended without a volume (NaN in `volume`). */
   missingVolume = 0;
+  /**
+   * The contract of each bar as runs (run k: rows [contractStart[k], contractStart[k + 1]) of
+   * contractName[k]); empty when the bars carry no contract.
+   */
+  readonly contractStart: number[] = [];
+  readonly contractName: string[] = [];
 
   constructor(capacity = 4096) {
     const c = Math.max(16, capacity);
@@ -61,21 +57,29 @@ export class GrowableBars {
     this.volume = grow(this.volume, c);
   }
 
-  append(b: Bar): void {
-    this.reserve(1);
-    const i = this.length;
-    this.ts[i] = b.ts;
-    this.open[i] = b.open;
-    this.high[i] = b.high;
-    this.low[i] = b.low;
-    this.close[i] = b.close;
-    this.volume[i] = b.volume;
-    if (Number.isNaN(b.volume)) this.missingVolume++;
-    this.length = i + 1;
+  /** The contract of the last bar, or null. */
+  get lastContract(): string | null {
+    return this.contractName.length === 0 ? null : this.contractName[this.contractName.length - 1]!;
   }
 
-  /** Appends rows [from, to) of `bars` (volume NaN where `bars` has none). */
-  appendBars(bars: Bars, from = 0, to = bars.length): void {
+  /** Rows where the contract changes (the first bar of every run but the first). */
+  rollRows(): number[] {
+    return this.contractStart.slice(1);
+  }
+
+  /**
+   * Appends rows [from, to) of `bars` (volume NaN where `bars` has none), with their contracts
+   * (`contracts[i - from]` for row i) when the bars carry them.
+   */
+  appendBars(bars: Bars, from = 0, to = bars.length, contracts: readonly string[] | null = null): void {
+    if (contracts) {
+      for (let i = 0; i < to - from; i++) {
+        if (contracts[i] !== this.lastContract) {
+          this.contractStart.push(this.length + i);
+          this.contractName.push(contracts[i]!);
+        }
+      }
+    }
     this.reserve(to - from);
     const n = to - from;
     const at = this.length;

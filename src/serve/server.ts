@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { UsageError } from "../core/errors.ts";
+import type { ContractRuns } from "../data/contract-runs.ts";
 import { loadBars } from "../data/ingest/index.ts";
 import { STREAM_ID } from "./bar-input.ts";
 import { buildApp, type HttpOptions } from "./http.ts";
@@ -51,6 +52,15 @@ function writeSnapshots(service: ServingService, dir: string): string[] {
   return written;
 }
 
+/** A file's contract column (runs) as one name per row. */
+export function contractOfEachRow(runs: ContractRuns): string[] {
+  const out = new Array<string>(runs.length);
+  runs.start.forEach((r, k) =>
+    out.fill(runs.name[k]!, r, k + 1 < runs.start.length ? runs.start[k + 1]! : runs.length),
+  );
+  return out;
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? "127.0.0.1";
   if (!LOOPBACK.has(host) && isIP(host) === 0 && host !== "0.0.0.0") {
@@ -77,8 +87,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         );
       } else {
         const started = performance.now();
-        const { bars } = await loadBars(opts.warmup);
-        const st = service.warmup(DEFAULT_STREAM, bars);
+        const { bars, contracts } = await loadBars(opts.warmup);
+        const st = service.warmup(DEFAULT_STREAM, bars, contracts ? contractOfEachRow(contracts) : null);
         log.info(
           {
             file: opts.warmup,

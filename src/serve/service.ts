@@ -147,9 +147,8 @@ export class ServingService {
       opts.maxStreams ?? 64,
       log,
     );
-    for (const b of [primary, fallback]) {
-      if (b?.driftNote) log.warn({ bundle: b.dir }, b.driftNote);
-    }
+    for (const b of [primary, fallback])
+      for (const note of b?.notes ?? []) log.warn({ bundle: b!.dir }, note);
     log.info(
       { primary: primary.describe(), fallback: fallback?.describe() ?? null },
       "bundles verified and loaded",
@@ -221,10 +220,10 @@ export class ServingService {
     return encodeSnapshot(this.stream(id, this.deployment, false).stream);
   }
 
-  /** Warms a stream up from history already validated (a file read by ingest). */
-  warmup(id: string, bars: Bars): StreamState {
+  /** Warms a stream up from history already validated (a file read by ingest, its contracts or null). */
+  warmup(id: string, bars: Bars, contracts: string[] | null = null): StreamState {
     const st = this.stream(id, this.deployment, true);
-    st.stream.accept(bars);
+    st.stream.accept({ ...bars, contracts });
     this.maybeUpdateDrift(st);
     return st;
   }
@@ -295,7 +294,7 @@ export class ServingService {
         close: bars.close.slice(),
         volume: hasVolume ? bars.volume!.slice() : null,
       };
-      const flat = await this.windows.lastRow(b.plan.selection, copy);
+      const flat = await this.windows.lastRow(b.plan, copy, bars.contracts);
       return Array.from(flat, (v) => Float32Array.of(v));
     };
     const row = await rowOf(dep.primary);
@@ -479,6 +478,7 @@ export class ServingService {
       const fallback = paths.fallback ? await BundleRuntime.load(paths.fallback) : null;
       if (fallback) loaded.push(fallback);
       const next = deploymentOf(primary, fallback);
+      for (const b of loaded) for (const note of b.notes) this.log.warn({ bundle: b.dir }, note);
       const replayed = new Map<StreamState, PlanEngine[]>();
       for (const st of this.streams.values()) {
         const have = new Set(st.stream.planKeys());

@@ -10,7 +10,8 @@
  *
  * Layout (little-endian): "MLFSNAP1", u32 header length, header JSON (UTF-8), zero padding to a
  * multiple of 8, then ts, open, high, low, close, volume as float64 columns of `rows` values each
- * (volume NaN where a bar had none). The header carries the SHA-256 of the column bytes.
+ * (volume NaN where a bar had none). The header carries the SHA-256 of the column bytes and the bars'
+ * contracts as runs (rolls are found from them again on restore).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -32,6 +33,8 @@ const SnapshotHeader = z.strictObject({
   last_timestamp: z.string().nullable(),
   created: z.string(),
   columns_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The bars' contracts as runs (first row, name), or null when they named none. */
+  contracts: z.strictObject({ start: z.array(z.int().min(0)), name: z.array(z.string()) }).nullable(),
   plans: z.array(
     z.strictObject({
       key: z.string(),
@@ -77,6 +80,10 @@ export function encodeSnapshot(stream: FeatureStream, created = new Date().toISO
     last_timestamp: stream.rows > 0 ? new Date(stream.lastTs).toISOString() : null,
     created,
     columns_sha256: sha256(bytes),
+    contracts:
+      stream.history.contractStart.length > 0
+        ? { start: [...stream.history.contractStart], name: [...stream.history.contractName] }
+        : null,
     plans: stream.planKeys().map((key) => {
       const e = stream.engine(key);
       return { key, names_sha256: namesSha(e.plan.names), rows: e.rows, last_row_sha256: rowSha256(e.row) };
@@ -100,7 +107,7 @@ export function encodeSnapshot(stream: FeatureStream, created = new Date().toISO
 export function decodeSnapshot(
   bytes: Uint8Array,
   source: string,
-): { header: SnapshotHeader; bars: Bars & { volumeCount: number } } {
+): { header: SnapshotHeader; bars: Bars & { volumeCount: number; contracts: string[] | null } } {
   checkEndianness();
   const bad = (why: string) => new DataError(`${source}: not a usable stream snapshot: ${why}`);
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw bad("wrong magic");
@@ -124,6 +131,21 @@ export function decodeSnapshot(
   data.set(bytes.subarray(dataStart));
   if (sha256([data]) !== header.columns_sha256) throw bad("columns_sha256 mismatch (the file is corrupt)");
   const col = (k: number) => new Float64Array(data.buffer, k * 8 * n, n);
+  let contracts: string[] | null = null;
+  const runs = header.contracts;
+  if (runs !== null) {
+    if (
+      runs.start.length !== runs.name.length ||
+      runs.start[0] !== 0 ||
+      runs.start.some((r, k) => r >= n || (k > 0 && r <= runs.start[k - 1]!))
+    ) {
+      throw bad("contract runs do not cover the rows");
+    }
+    contracts = new Array<string>(n);
+    runs.start.forEach((r, k) =>
+      contracts!.fill(runs.name[k]!, r, k + 1 < runs.start.length ? runs.start[k + 1]! : n),
+    );
+  }
   const volume = col(5);
   let volumeCount = 0;
   for (let i = 0; i < n; i++) if (!Number.isNaN(volume[i])) volumeCount++;
@@ -138,6 +160,7 @@ export function decodeSnapshot(
       close: col(4),
       volume: volumeCount > 0 ? volume : null,
       volumeCount,
+      contracts,
     },
   };
 }

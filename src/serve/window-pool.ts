@@ -5,8 +5,8 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Bars } from "../data/bars.ts";
-import type { ColumnSelection } from "../features/registry.ts";
 import { ServeError } from "./errors.ts";
+import type { FeaturePlanSpec } from "./feature-plan.ts";
 import type { WindowReply, WindowRequest } from "./window-worker.ts";
 
 interface Pending {
@@ -64,8 +64,8 @@ export class WindowPool {
     return this.ready;
   }
 
-  /** The last bar's feature row of `bars` for `selection`; the bars' buffers are transferred. */
-  async lastRow(selection: ColumnSelection, bars: Bars): Promise<Float32Array> {
+  /** The last bar's feature row of `bars` for `plan`; the bars' buffers are transferred. */
+  async lastRow(plan: FeaturePlanSpec, bars: Bars, contracts: string[] | null): Promise<Float32Array> {
     if (this.closed) throw new ServeError("SHUTTING_DOWN", 503, "the server is shutting down");
     if (this.pending.size >= this.maxQueued) {
       throw new ServeError(
@@ -88,7 +88,7 @@ export class WindowPool {
         ...(bars.volume ? [bars.volume] : []),
       ];
       worker.postMessage(
-        { id, selection, bars } satisfies WindowRequest,
+        { id, plan, bars, contracts } satisfies WindowRequest,
         cols.map((c) => c.buffer as ArrayBuffer),
       );
     });

@@ -5,13 +5,14 @@
 import { parentPort } from "node:worker_threads";
 import { invariant } from "../core/errors.ts";
 import type { Bars } from "../data/bars.ts";
-import type { ColumnSelection } from "../features/registry.ts";
+import type { FeaturePlanSpec } from "./feature-plan.ts";
 import { lastFeatureRow } from "./window-features.ts";
 
 export interface WindowRequest {
   id: number;
-  selection: ColumnSelection;
+  plan: FeaturePlanSpec;
   bars: Bars;
+  contracts: string[] | null;
 }
 
 export type WindowReply =
@@ -22,7 +23,7 @@ const port = parentPort;
 invariant(port, "window-worker must run in a worker thread");
 port.on("message", (msg: WindowRequest) => {
   try {
-    const row = lastFeatureRow(msg.selection, msg.bars);
+    const row = lastFeatureRow(msg.plan, msg.bars, msg.contracts);
     port.postMessage({ id: msg.id, ok: true, row } satisfies WindowReply, [row.buffer as ArrayBuffer]);
   } catch (e) {
     port.postMessage({

@@ -130,7 +130,7 @@ describe("drift monitor on live feature streams", () => {
     { length: train.length, featureNames: names, features: cols },
     rowsOf(warm, train.length),
   );
-  const plan = { key: "p", selection, names };
+  const plan = { key: "p", selection, names, adjust: null, replayBars: 0 };
   const options = { ...DEFAULT_DRIFT, minSamples: 500 };
 
   function run(bars: ReturnType<typeof synthBars>) {

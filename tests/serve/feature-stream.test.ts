@@ -3,6 +3,8 @@
  * after a snapshot/restore, every row is bit-identical to the batch computation of the same bars.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { featuresWithRolls, memoryFeatureRun } from "../../src/rolls/features.ts";
+import { rollsFromContracts } from "../../src/rolls/rolls.ts";
 import { barsFromJson } from "../../src/serve/bar-input.ts";
 import { ServeError } from "../../src/serve/errors.ts";
 import type { FeaturePlanSpec } from "../../src/serve/feature-plan.ts";
@@ -52,7 +54,7 @@ function refusal(fn: () => void): ServeError {
 
 beforeAll(() => {
   batch = batchFeatures(selection, bars);
-  plan = { key: "p", selection, names: batch.names };
+  plan = { key: "p", selection, names: batch.names, adjust: null, replayBars: 0 };
 });
 
 describe("live feature stream", () => {
@@ -181,7 +183,82 @@ describe("live feature stream", () => {
       key: "p",
       selection: { hasVolume: true, families: ["momentum" as const] },
       names: other.names,
+      adjust: null,
+      replayBars: 0,
     };
     expect(() => restoreStream(bytes, [changed], "snap")).toThrow(/does not reproduce its last feature row/);
+  });
+
+  it("adjusts at rolls point in time exactly as predict's featuresWithRolls (bar by bar, chunks, restore)", async () => {
+    // Three contracts; each roll leaves a price jump (later contracts trade 1.5% and 3% higher).
+    const rollRows = [1000, 2200];
+    const names = ["X1", "X2", "X3"];
+    const contractOf = (i: number) => names[rollRows.filter((r) => i >= r).length]!;
+    const jumped = {
+      ...bars,
+      open: bars.open.map((v, i) => v * (1 + 0.015 * rollRows.filter((r) => i >= r).length)),
+      high: bars.high.map((v, i) => v * (1 + 0.015 * rollRows.filter((r) => i >= r).length)),
+      low: bars.low.map((v, i) => v * (1 + 0.015 * rollRows.filter((r) => i >= r).length)),
+      close: bars.close.map((v, i) => v * (1 + 0.015 * rollRows.filter((r) => i >= r).length)),
+    };
+    const runs = { start: Int32Array.from([0, ...rollRows]), name: names, length: N };
+    const rolls = rollsFromContracts(jumped, runs);
+    for (const mode of ["adjust_ratio", "adjust_difference"] as const) {
+      const replayBars = 300;
+      const adjusting: FeaturePlanSpec = {
+        ...plan,
+        key: mode,
+        adjust: mode === "adjust_ratio" ? "ratio" : "difference",
+        replayBars,
+      };
+      const expected = await featuresWithRolls(jumped, rolls, mode, replayBars, {
+        whole: memoryFeatureRun(selection),
+        selection,
+      });
+      const check = (s: FeatureStream, i: number) => {
+        const row = s.engine(mode).row;
+        for (let j = 0; j < row.length; j++) {
+          if (!Object.is(row[j][0], expected.features[j][i]))
+            expect.fail(`${mode} ${batch.names[j]} at row ${i}`);
+        }
+      };
+      const json = (from: number, to: number) =>
+        barsJson(jumped, from, to).map((b, k) => ({ ...b, contract: contractOf(from + k) }));
+      const one = new FeatureStream("rolls", [adjusting]);
+      for (let i = 0; i < N; i++) {
+        one.accept(barsFromJson(json(i, i + 1)));
+        check(one, i);
+      }
+      expect(one.rolls.map((r) => [r.row, r.from, r.to])).toEqual([
+        [1000, "X1", "X2"],
+        [2200, "X2", "X3"],
+      ]);
+      // Chunks that straddle the rolls, and a restore from a snapshot taken between them.
+      const chunked = new FeatureStream("rolls", [adjusting]);
+      for (const [a, b] of [
+        [0, 990],
+        [990, 1500],
+      ]) {
+        chunked.accept(barsFromJson(json(a!, b!)));
+        check(chunked, b! - 1);
+      }
+      const restored = restoreStream(encodeSnapshot(chunked), [adjusting], "snap");
+      restored.accept(barsFromJson(json(1500, N)));
+      check(restored, N - 1);
+    }
+  });
+
+  it("refuses contracts on a stream that had none, and bars without one on a stream that had them", () => {
+    const s = new FeatureStream("g", [plan]);
+    accept(s, 0, 10);
+    expect(refusal(() => s.accept(barsFromJson([{ ...barJson(bars, 10), contract: "X1" }]))).message).toMatch(
+      /earlier bars named no contract/,
+    );
+    const t = new FeatureStream("h", [plan]);
+    t.accept(barsFromJson([{ ...barJson(bars, 0), contract: "X1" }]));
+    expect(refusal(() => accept(t, 1, 2)).message).toMatch(/every bar needs one/);
+    expect(
+      refusal(() => barsFromJson([{ ...barJson(bars, 1), contract: "X1" }, barJson(bars, 2)])).message,
+    ).toMatch(/all or none/);
   });
 });
