@@ -55,9 +55,9 @@ function writeSnapshots(service: ServingService, dir: string): string[] {
 /** A file's contract column (runs) as one name per row. */
 export function contractOfEachRow(runs: ContractRuns): string[] {
   const out = new Array<string>(runs.length);
-  runs.start.forEach((r, k) =>
-    out.fill(runs.name[k]!, r, k + 1 < runs.start.length ? runs.start[k + 1]! : runs.length),
-  );
+  for (let k = 0; k < runs.start.length; k++) {
+    out.fill(runs.name[k]!, runs.start[k]!, k + 1 < runs.start.length ? runs.start[k + 1]! : runs.length);
+  }
   return out;
 }
 

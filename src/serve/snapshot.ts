@@ -142,9 +142,9 @@ export function decodeSnapshot(
       throw bad("contract runs do not cover the rows");
     }
     contracts = new Array<string>(n);
-    runs.start.forEach((r, k) =>
-      contracts!.fill(runs.name[k]!, r, k + 1 < runs.start.length ? runs.start[k + 1]! : n),
-    );
+    for (let k = 0; k < runs.start.length; k++) {
+      contracts.fill(runs.name[k]!, runs.start[k]!, k + 1 < runs.start.length ? runs.start[k + 1]! : n);
+    }
   }
   const volume = col(5);
   let volumeCount = 0;

@@ -9,6 +9,7 @@ import type { ServeLogger } from "../../src/serve/service.ts";
 
 export interface Reply {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: a reply's JSON, read field by field by the tests
   body: any;
   text: string;
 }

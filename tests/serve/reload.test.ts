@@ -135,7 +135,7 @@ describe("reload", () => {
     const old = await server.post("/v1/bars", { stream: "c0", bars: [barJson(bars, bars.length - 1)] });
     expect([old.status, old.body.error.code]).toEqual([404, "VERSION_MISMATCH"]);
     const h = await server.get("/v2/health");
-    const row = h.body.streams.find((s: any) => s.stream === "c0").rows;
+    const row = h.body.streams.find((s: { stream: string }) => s.stream === "c0").rows;
     const next = await server.post("/v2/bars", { stream: "c0", bars: [barJson(bars, row)] });
     expect(next.status).toBe(200);
     expect(next.body.bundle_version).toBe("2.0.0");

@@ -98,7 +98,7 @@ describe("POST /v1/bars", () => {
     const stream = "refusals";
     await server.post("/v1/bars", { stream, bars: barsJson(bars, 0, warmup + 10) });
     const health = async () =>
-      (await server.get("/v1/health")).body.streams.find((s: any) => s.stream === stream);
+      (await server.get("/v1/health")).body.streams.find((s: { stream: string }) => s.stream === stream);
     const before = await health();
     const next = barJson(bars, warmup + 10);
     const cases: [unknown, number, string, RegExp][] = [
