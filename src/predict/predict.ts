@@ -32,7 +32,6 @@ import type { ContractRuns } from "../data/contract-runs.ts";
 import { fingerprintBars } from "../data/fingerprint.ts";
 import { loadBars } from "../data/ingest/index.ts";
 import { type CalibrationChain, loadCalibrationChain } from "../inference/calibration/index.ts";
-import { openTabularSession, runTabular } from "../models/onnx-runner.ts";
 import {
   modelInputRowMajor,
   type Preprocessing,
@@ -41,6 +40,7 @@ import {
 } from "../models/preprocessing.ts";
 import { engineFeatureRun, featuresWithRolls, rollsFromContracts, selectionOf } from "../rolls/index.ts";
 import type { FeatureFrame } from "../views/feature-frame.ts";
+import { ServedModels } from "./served-models.ts";
 
 export const CalibrationFileSchema = z.strictObject({
   format: z.literal("mlf-calibration"),
@@ -81,7 +81,8 @@ export async function loadPredictor(bundleDir: string): Promise<LoadedPredictor>
     );
   }
   const model = m.models[0]!;
-  for (const o of m.outputs) {
+  // An ensemble bundle serves what ensemble.json combines (ServedModels checks it); otherwise model 0.
+  for (const o of "ensemble.json" in m.files ? [] : m.outputs) {
     if (!model.outputs.includes(o)) {
       throw new BundleError(
         `${bundleDir}/manifest.json: output ${o} is not produced by the served model ${model.name}`,
@@ -161,16 +162,15 @@ export async function predictBars(
   const n = bars.length - first;
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = first + i;
-  const session = await openTabularSession(p.onnx, p.model.input_name, `model ${p.model.name}`);
+  const served = await ServedModels.open(p.bundle);
   const transform = transformOf(pre.featureNames, pre.scaler);
-  const raw = await runTabular(session, n, pre.featureNames.length, p.outputs, (from, to, out) =>
+  const computed = await served.run(n, pre.featureNames.length, (from, to, out) =>
     modelInputRowMajor(frame, transform, rows, from, to, out),
   );
-  await session.session.release();
+  await served.close();
   const outputs = new Map<string, Float64Array>();
   for (const name of p.outputs) {
-    let values = raw.get(name)!;
-    if (name === "p_up" && p.calibration !== null) values = p.calibration.apply(values);
+    const values = computed.get(name)!;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(values[i])) {
         throw new DataError(

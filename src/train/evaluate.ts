@@ -25,7 +25,13 @@ import {
 } from "../inference/calibration/index.ts";
 import { rollBreaks } from "../rolls/index.ts";
 import type { Dataset } from "./dataset.ts";
-import type { FittedBaseModel } from "./fit-base-model.ts";
+/** Anything with predictions on the val and test rows: a base model or the ensemble. */
+export interface Scored {
+  id: string;
+  val: ReadonlyMap<string, Float64Array>;
+  test: ReadonlyMap<string, Float64Array>;
+}
+
 import { REALIZED_VOL_DEFINITION, realizedVolatility } from "./volatility.ts";
 
 /** y = 1 when the triple-barrier label is +1, 0 for 0/−1, NaN when unlabelled. */
@@ -58,7 +64,7 @@ export interface ModelCalibration {
 export function fitCalibrations(
   config: ExperimentConfig,
   ds: Dataset,
-  models: readonly FittedBaseModel[],
+  models: readonly Scored[],
 ): Map<string, ModelCalibration> {
   const out = new Map<string, ModelCalibration>();
   const names = config.inference.calibrate;
@@ -109,7 +115,7 @@ export interface TestEvaluation {
 export function evaluateTest(
   config: ExperimentConfig,
   ds: Dataset,
-  models: readonly FittedBaseModel[],
+  models: readonly Scored[],
   calibrations: ReadonlyMap<string, ModelCalibration>,
 ): TestEvaluation {
   const guard = new TestSplitGuard();

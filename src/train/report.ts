@@ -12,8 +12,9 @@ export function formatTrainReport(s: TrainSummary, opts: { color?: boolean } = {
     `split          train ${d.split.train} / val ${d.split.val} / test ${d.split.test} (purged ${d.split.purged}, embargoed ${d.split.embargoed})`,
     "",
   ];
-  const rows: TableRow[] = Object.entries(m.models).map(([id, model]) => {
-    const t = m.test.models[id]!;
+  const rows: TableRow[] = Object.entries(m.test.models).map(([id, t]) => {
+    const model = m.models[id];
+    const ensemble = m.ensemble as { parity_max_abs_diff?: number } | null;
     return {
       label: id,
       values: {
@@ -27,7 +28,7 @@ export function formatTrainReport(s: TrainSummary, opts: { color?: boolean } = {
         win_rate: t.backtest?.win_rate ?? null,
         max_dd: t.backtest?.max_drawdown ?? null,
         turnover: t.backtest?.turnover_per_day ?? null,
-        parity: model.parity_max_abs_diff,
+        parity: model ? model.parity_max_abs_diff : (ensemble?.parity_max_abs_diff ?? null),
       },
     };
   });

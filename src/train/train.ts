@@ -28,7 +28,14 @@ import { futuresSummary } from "../rolls/index.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
 import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
-import { evaluateTest, fitCalibrations, type TestEvaluation } from "./evaluate.ts";
+import { ENSEMBLE_ID, type EnsembleFit, fitEnsemble } from "./ensemble.ts";
+import {
+  evaluateTest,
+  fitCalibrations,
+  type ModelCalibration,
+  type Scored,
+  type TestEvaluation,
+} from "./evaluate.ts";
 import { buildModelFrames, type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
 
 export interface TrainOptions {
@@ -65,6 +72,7 @@ export interface TrainMetrics {
     futures: ReturnType<typeof futuresSummary> & { roll_masked_rows: number };
   };
   served: { model: string; outputs: readonly OutputName[]; rule: string };
+  ensemble: Record<string, unknown> | null;
   models: Record<
     string,
     {
@@ -87,6 +95,17 @@ export interface TrainMetrics {
   >;
   test: TestEvaluation;
   backtest_params: Record<string, unknown>;
+}
+
+function ensembleCalibration(config: ExperimentConfig, cal: ModelCalibration | undefined) {
+  return cal
+    ? {
+        methods: config.inference.calibrate ?? [],
+        fitted_on: "val" as const,
+        val_ece_before: cal.val.ece_before,
+        val_ece_after: cal.val.ece_after,
+      }
+    : null;
 }
 
 function labelBalance(ds: Dataset) {
@@ -146,10 +165,18 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
       ...(opts.onWorkerEvent !== undefined ? { onEvent: opts.onWorkerEvent } : {}),
     });
     let fitted: FittedBaseModel[];
+    let ensemble: EnsembleFit | undefined;
     try {
       fitted = await Promise.all(
         config.base_models.map((m) => fitBaseModel(pool, m, ds, frames, config.seed)),
       );
+      if (config.ensemble.enabled) {
+        report(
+          "ensemble",
+          `${config.ensemble.method}${config.ensemble.meta_learner ? ` (${config.ensemble.meta_learner})` : ""}`,
+        );
+        ensemble = await fitEnsemble(pool, config, ds, frames, fitted, report);
+      }
     } finally {
       await pool.close();
     }
@@ -164,12 +191,17 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     lap("fit_s");
 
     report("calibrate", config.inference.calibrate?.join(" → ") ?? "none");
-    const calibrations = fitCalibrations(config, ds, fitted);
+    const scored: Scored[] = [
+      ...fitted,
+      ...(ensemble ? [{ id: ENSEMBLE_ID, val: ensemble.val, test: ensemble.test }] : []),
+    ];
+    const calibrations = fitCalibrations(config, ds, scored);
     report("evaluate", `test split (${ds.split.test.length} rows), evaluated once`);
-    const test = evaluateTest(config, ds, fitted, calibrations);
+    const test = evaluateTest(config, ds, scored, calibrations);
     lap("evaluate_s");
 
     const primary = fitted[0]!;
+    const servedOutputs = ensemble ? ensemble.outputs : primary.outputs;
     const metrics: TrainMetrics = {
       format: "mlf-metrics",
       format_version: 1,
@@ -192,11 +224,36 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         train_label_balance: labelBalance(ds),
         futures: { ...futuresSummary(ds.futures), roll_masked_rows: ds.rollMaskedRows },
       },
-      served: {
-        model: primary.id,
-        outputs: primary.outputs,
-        rule: "no ensemble: the bundle serves the first base model's outputs; the others are evaluated and bundled",
-      },
+      served: ensemble
+        ? {
+            model: ENSEMBLE_ID,
+            outputs: servedOutputs,
+            rule: `ensemble (${config.ensemble.method}) of every base model; ensemble.json in the bundle says how`,
+          }
+        : {
+            model: primary.id,
+            outputs: servedOutputs,
+            rule: "no ensemble: the bundle serves the first base model's outputs; the others are evaluated and bundled",
+          },
+      ensemble: ensemble
+        ? {
+            method: config.ensemble.method!,
+            outputs: ensemble.outputs,
+            calibration: ensembleCalibration(config, calibrations.get(ENSEMBLE_ID)),
+            ...(ensemble.meta
+              ? {
+                  meta_learner: ensemble.meta.name,
+                  params: ensemble.meta.params,
+                  parity_max_abs_diff: Math.max(
+                    ...Object.values(ensemble.meta.parity).map((p) => p.max_abs_diff),
+                  ),
+                  parity: ensemble.meta.parity,
+                  worker_metrics: ensemble.meta.workerMetrics,
+                }
+              : {}),
+            record: ensemble.record,
+          }
+        : null,
       models: Object.fromEntries(
         fitted.map((m) => {
           const cal = calibrations.get(m.id);
@@ -235,6 +292,8 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     report("bundle", `${config.name} ${config.version}`);
     const files = new Map<string, Uint8Array | string>();
     for (const m of fitted) files.set(`models/${m.id}.onnx`, m.onnx);
+    if (ensemble?.meta) files.set(`models/${ensemble.meta.id}.onnx`, ensemble.meta.onnx);
+    if (ensemble) files.set("ensemble.json", `${JSON.stringify(ensemble.spec, null, 2)}\n`);
     files.set(
       "preprocessing.json",
       preprocessingToJson({
@@ -257,6 +316,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     files.set("config.json", `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
     const libraryVersions: Record<string, string> = { mlf: mlfVersion() };
     for (const m of fitted) Object.assign(libraryVersions, m.libraryVersions);
+    if (ensemble?.meta) Object.assign(libraryVersions, ensemble.meta.libraryVersions);
     const names = ds.frame.featureNames;
     const dtypes = names.map(() => "float32" as const);
     const written = await writeBundle(join(stage, "bundle"), {
@@ -269,16 +329,31 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         feature_schema: { names: [...names], dtypes, sha256: featureSchemaSha256(names, dtypes) },
         warmup_bars: ds.warmupBars,
         input: { view: "feature_matrix", shape: ["batch", names.length] },
-        outputs: [...primary.outputs],
-        models: fitted.map((m) => ({
-          name: m.id,
-          model: m.name,
-          file: `models/${m.id}.onnx`,
-          input_name: m.inputName,
-          outputs: [...m.outputs],
-          opset: m.opset,
-          params: m.params,
-        })),
+        outputs: [...servedOutputs],
+        models: [
+          ...fitted.map((m) => ({
+            name: m.id,
+            model: m.name,
+            file: `models/${m.id}.onnx`,
+            input_name: m.inputName,
+            outputs: [...m.outputs],
+            opset: m.opset,
+            params: m.params,
+          })),
+          ...(ensemble?.meta
+            ? [
+                {
+                  name: ensemble.meta.id,
+                  model: ensemble.meta.name,
+                  file: `models/${ensemble.meta.id}.onnx`,
+                  input_name: ensemble.meta.inputName,
+                  outputs: [...ensemble.outputs],
+                  opset: ensemble.meta.opset,
+                  params: ensemble.meta.params,
+                },
+              ]
+            : []),
+        ],
         preprocessing: "preprocessing.json",
         calibration: calibrations.size > 0 ? "calibration.json" : null,
         metrics: "metrics.json",

@@ -1,0 +1,151 @@
+/**
+ * What a bundle serves, as one call: its base model (or, for an ensemble bundle, every base model and
+ * the combination ensemble.json describes — stacking's meta-learner over the same meta-feature plan as
+ * in training, or voting), then the calibration chain of p_up. Sessions are opened once and reused,
+ * so batch predict and live serving run exactly the same code.
+ */
+import { z } from "zod";
+import type { LoadedBundle } from "../bundle/index.ts";
+import { BundleError } from "../core/errors.ts";
+import { buildMetaFeatures, combineVoting, StackingPlanSchema } from "../ensembles/index.ts";
+import { type CalibrationChain, loadCalibrationChain } from "../inference/calibration/index.ts";
+import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
+
+export const ENSEMBLE_FILE = "ensemble.json";
+
+export const EnsembleSpecSchema = z.discriminatedUnion("method", [
+  z.strictObject({
+    format: z.literal("mlf-ensemble"),
+    format_version: z.literal(1),
+    method: z.literal("stacking"),
+    base_models: z.array(z.string().min(1)).min(1),
+    plan: StackingPlanSchema,
+    meta: z.strictObject({ model: z.string(), name: z.string(), file: z.string(), input_name: z.string() }),
+    outputs: z.array(z.string()).min(1),
+  }),
+  z.strictObject({
+    format: z.literal("mlf-ensemble"),
+    format_version: z.literal(1),
+    method: z.literal("voting"),
+    base_models: z.array(z.strictObject({ id: z.string().min(1), outputs: z.array(z.string()) })).min(1),
+    voting_type: z.enum(["soft", "hard"]),
+    weights: z.array(z.number()).nullable(),
+    outputs: z.array(z.string()).min(1),
+  }),
+]);
+export type EnsembleSpecJson = z.infer<typeof EnsembleSpecSchema>;
+
+export const CalibrationFileSchema = z.strictObject({
+  format: z.literal("mlf-calibration"),
+  format_version: z.literal(1),
+  output: z.literal("p_up"),
+  models: z.record(z.string(), z.unknown()),
+});
+
+export class ServedModels {
+  private constructor(
+    readonly outputs: readonly string[],
+    private readonly bases: ReadonlyArray<{
+      id: string;
+      outputs: readonly string[];
+      session: TabularSession;
+    }>,
+    private readonly ensemble: EnsembleSpecJson | null,
+    private readonly meta: TabularSession | null,
+    readonly calibration: CalibrationChain | null,
+  ) {}
+
+  static async open(bundle: LoadedBundle): Promise<ServedModels> {
+    const m = bundle.manifest;
+    const where = `bundle ${bundle.dir}`;
+    const ensemble =
+      ENSEMBLE_FILE in m.files ? await bundle.readJson(ENSEMBLE_FILE, EnsembleSpecSchema) : null;
+    const entry = (name: string) => {
+      const e = m.models.find((x) => x.name === name);
+      if (e === undefined)
+        throw new BundleError(`${where}: ${ENSEMBLE_FILE} names model ${name}, which manifest.json lacks`);
+      return e;
+    };
+    const baseIds =
+      ensemble === null
+        ? [m.models[0]!.name]
+        : ensemble.method === "stacking"
+          ? ensemble.base_models
+          : ensemble.base_models.map((b) => b.id);
+    const bases = [];
+    for (const id of baseIds) {
+      const e = entry(id);
+      bases.push({
+        id,
+        outputs: e.outputs,
+        session: await openTabularSession(await bundle.onnxBytes(id), e.input_name, `${where}: model ${id}`),
+      });
+    }
+    let meta: TabularSession | null = null;
+    if (ensemble?.method === "stacking") {
+      const e = entry(ensemble.meta.name);
+      meta = await openTabularSession(
+        await bundle.onnxBytes(e.name),
+        e.input_name,
+        `${where}: model ${e.name}`,
+      );
+    }
+    const served = ensemble === null ? bases[0]!.outputs : ensemble.outputs;
+    for (const o of m.outputs) {
+      if (!served.includes(o))
+        throw new BundleError(`${where}: manifest.json serves ${o}, which its models do not produce`);
+    }
+    let calibration: CalibrationChain | null = null;
+    if (m.calibration !== null) {
+      const file = await bundle.readJson(m.calibration, CalibrationFileSchema);
+      const key = ensemble === null ? baseIds[0]! : "ensemble";
+      const chain = file.models[key];
+      if (chain !== undefined) calibration = loadCalibrationChain(chain);
+    }
+    return new ServedModels(m.outputs, bases, ensemble, meta, calibration);
+  }
+
+  /** The served outputs (calibrated) for `n` rows whose feature rows `fill` writes. */
+  async run(
+    n: number,
+    features: number,
+    fill: (from: number, to: number, out: Float32Array) => void,
+  ): Promise<Map<string, Float64Array>> {
+    const per: Record<string, Record<string, Float64Array>> = {};
+    for (const b of this.bases) {
+      per[b.id] = Object.fromEntries(await runTabular(b.session, n, features, b.outputs, fill));
+    }
+    let raw: Record<string, Float64Array>;
+    const e = this.ensemble;
+    if (e === null) raw = per[this.bases[0]!.id]!;
+    else if (e.method === "voting") {
+      raw = combineVoting(e.base_models, per, {
+        votingType: e.voting_type,
+        ...(e.weights ? { weights: e.weights } : {}),
+      }).outputs;
+    } else {
+      const mf = buildMetaFeatures(e.plan, per);
+      const k = mf.columns.length;
+      const out = await runTabular(this.meta!, n, k, [e.plan.target], (from, to, buf) => {
+        for (let i = from, o = 0; i < to; i++)
+          for (let j = 0; j < k; j++) buf[o++] = Math.fround(mf.columns[j]![i]!);
+      });
+      raw = Object.fromEntries(out);
+    }
+    const result = new Map<string, Float64Array>();
+    for (const name of this.outputs) {
+      const values = raw[name];
+      if (values === undefined) throw new BundleError(`the bundle's models produced no ${name}`);
+      result.set(
+        name,
+        name === "p_up" && this.calibration !== null ? this.calibration.apply(values) : values,
+      );
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    for (const b of this.bases) await b.session.session.release();
+    await this.meta?.session.release();
+  }
+}
