@@ -12,16 +12,26 @@
  *    (`--interval-ms` per client). Throughput, latency percentiles, errors, and the server's memory
  *    (after a full GC) at the start and end of the run.
  *
- * Bars are synthetic (mlf data synth, seed 7). Each stream keeps its history (48 B per 1m bar plus
+ * Bars are synthetic (mlf data synth, seed 7). A bundle without drift_reference.json is served from a
+ * copy with one (computed from synthetic bars), so that drift monitoring is part of the cost. Each stream keeps its history (48 B per 1m bar plus
  * the engine's series), so memory grows by the bars accepted; the report gives that expected growth
  * next to the measured one.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadBundle, writeBundle } from "../src/bundle/index.ts";
 import { sliceBars } from "../src/data/bars.ts";
 import { generateSynthBars } from "../src/data/synth/index.ts";
+import { FeatureEngine } from "../src/features/engine/feature-engine.ts";
+import { loadPredictor } from "../src/predict/predict.ts";
+import {
+  computeDriftReference,
+  DRIFT_REFERENCE_FILE,
+  driftReferenceText,
+} from "../src/serve/drift-reference.ts";
+import { planOf } from "../src/serve/feature-plan.ts";
 import { startServer } from "../src/serve/server.ts";
 import type { ServingService } from "../src/serve/service.ts";
 
@@ -68,21 +78,67 @@ const barJson = (b: ReturnType<typeof generateSynthBars>, i: number) => ({
 async function inProcess(service: ServingService, bars: ReturnType<typeof generateSynthBars>, warm: number) {
   service.warmup("inproc", sliceBars(bars, 0, warm));
   const us: number[] = [];
+  const cpu: number[] = [];
   for (let i = warm; i < warm + inprocBars; i++) {
     const body = [barJson(bars, i)];
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const a = await service.ingest("inproc", body);
     us.push(Number(process.hrtime.bigint() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push(c.user + c.system);
     if (a.outputs === null) throw new Error("in-process stream is not warm");
   }
   service.streams.delete("inproc");
-  // The first 1,000 calls warm the JIT up; they are left out.
-  return { bars: inprocBars - 1000, latency_us: percentiles(us.slice(1000)) };
+  // The first 1,000 calls warm the JIT up; they are left out. CPU time (all threads of the process,
+  // µs resolution) is what a call costs without the time other processes hold the cores.
+  return {
+    bars: inprocBars - 1000,
+    latency_us: percentiles(us.slice(1000)),
+    cpu_us: percentiles(cpu.slice(1000)),
+  };
+}
+
+/**
+ * The bundle as served, with a drift reference: bundles from before the trainer wrote one get a copy
+ * with a reference computed from synthetic bars (seed 3), so that drift monitoring is part of the cost.
+ */
+async function withDrift(dir: string, tmp: string): Promise<string> {
+  const b = await loadBundle(dir);
+  if (DRIFT_REFERENCE_FILE in b.manifest.files) return dir;
+  const p = await loadPredictor(dir);
+  const plan = planOf(p.pre, dir);
+  const fit = generateSynthBars({ bars: p.pre.warmupBars + 50_000, seed: 3 });
+  const engine = new FeatureEngine(plan.selection);
+  const cols = engine.columns.map(() => new Float32Array(fit.length));
+  engine.push(p.pre.hasVolume ? fit : { ...fit, volume: null }, 0, fit.length, cols);
+  const rows = Int32Array.from({ length: 50_000 }, (_, k) => p.pre.warmupBars + k);
+  const ref = computeDriftReference({ length: fit.length, featureNames: plan.names, features: cols }, rows);
+  const files = new Map<string, Uint8Array | string>();
+  for (const path of Object.keys(b.manifest.files)) files.set(path, readFileSync(join(dir, path)));
+  files.set(DRIFT_REFERENCE_FILE, driftReferenceText(ref));
+  const { format: _f, format_version: _v, files: _files, bundle_checksum: _c, ...manifest } = b.manifest;
+  const out = join(tmp, "bundle");
+  await writeBundle(out, { manifest, files });
+  return out;
+}
+
+/** The share of one core a busy loop gets right now: 1 on an idle machine, less when others run. */
+function busyShare(): number {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < 500) {
+    // spin
+  }
+  return +(process.cpuUsage(c0).user / 1000 / (performance.now() - t0)).toFixed(2);
 }
 
 const started = new Date().toISOString();
+const cpuShare = { start: busyShare(), end: 0 };
 const load = { start: loadavg().map((x) => +x.toFixed(2)), end: [] as number[] };
-const server = await startServer({ bundle, port: 0, maxStreams: clients + 2 });
+const dir = mkdtempSync(join(tmpdir(), "mlf-bench-serve-"));
+const served = await withDrift(bundle, dir);
+const server = await startServer({ bundle: served, port: 0, maxStreams: clients + 2 });
 const { service } = server;
 const warm = service.current.primary.warmupBars + 1;
 const perClient = Math.ceil(duration * (intervalMs > 0 ? 1000 / intervalMs : 2000)) + 10;
@@ -96,7 +152,6 @@ for (let k = 0; k < clients; k++) service.warmup(`c${k}`, sliceBars(bars, 0, war
 const warmSeconds = (performance.now() - t0) / 1000;
 process.stderr.write(`warmed ${clients} streams of ${warm} bars in ${warmSeconds.toFixed(1)} s\n`);
 
-const dir = mkdtempSync(join(tmpdir(), "mlf-bench-serve-"));
 const barsFile = join(dir, "bars.json");
 const rows: number[][] = [];
 for (let i = 0; i < bars.length; i++)
@@ -130,6 +185,7 @@ clearInterval(sampler);
 const result = JSON.parse(out);
 const memEnd = memory();
 load.end = loadavg().map((x) => +x.toFixed(2));
+cpuShare.end = busyShare();
 const accepted = result.requests;
 await server.close();
 rmSync(dir, { recursive: true, force: true });
@@ -137,6 +193,7 @@ rmSync(dir, { recursive: true, force: true });
 const report = {
   started,
   machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+  cpu_share: cpuShare,
   loadavg: load,
   bundle: service.current.primary.describe(),
   in_process: inproc,
@@ -162,9 +219,9 @@ if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
   const h = report.http;
   process.stdout.write(
-    `${report.machine}; load ${load.start.join("/")} → ${load.end.join("/")}\n` +
+    `${report.machine}; load ${load.start.join("/")} → ${load.end.join("/")}; a busy loop got ${cpuShare.start} → ${cpuShare.end} of a core\n` +
       `bundle ${report.bundle.name} ${report.bundle.version} (${report.bundle.model}, ${report.bundle.features} features, warm-up ${report.bundle.warmup_bars})\n` +
-      `in-process single-bar update+predict (${inproc.bars} bars): p50 ${inproc.latency_us.p50} µs, p99 ${inproc.latency_us.p99} µs, p99.9 ${inproc.latency_us.p999} µs, max ${inproc.latency_us.max} µs\n` +
+      `in-process single-bar update+predict (${inproc.bars} bars): p50 ${inproc.latency_us.p50} µs, p99 ${inproc.latency_us.p99} µs, p99.9 ${inproc.latency_us.p999} µs, max ${inproc.latency_us.max} µs; CPU p50 ${inproc.cpu_us.p50} µs, p99 ${inproc.cpu_us.p99} µs, p99.9 ${inproc.cpu_us.p999} µs\n` +
       `HTTP ${h.mode}, ${clients} clients, ${duration} s: ${h.requests} requests, ${h.throughput_rps} req/s, errors ${h.errors}; ` +
       `latency p50 ${h.latency_us.p50} µs, p99 ${h.latency_us.p99} µs, p99.9 ${h.latency_us.p999} µs, max ${h.latency_us.max} µs\n` +
       `memory after GC: start rss ${memStart.rss_mb} MB heap ${memStart.heap_used_mb} MB → end rss ${memEnd.rss_mb} MB heap ${memEnd.heap_used_mb} MB (${accepted} bars accepted)\n`,

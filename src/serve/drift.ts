@@ -15,8 +15,10 @@ import { driftStats } from "./drift-stats.ts";
 export interface DriftOptions {
   /** Rows in the live window (default 1440: one day of 1m bars, the reference's baseline window). */
   window: number;
-  /** Recompute in the background every this many rows (default 60). */
+  /** Recompute in the background every this many rows (default 60)… */
   every: number;
+  /** …and not more often than this (default 10 s): a replay or a burst of bars costs no more. */
+  minIntervalMs: number;
   minSamples: number;
   thresholds: { psi: number; ks: number; wasserstein: number };
   /** Multiple of the train baseline a statistic must also exceed (default 1.5). */
@@ -28,6 +30,7 @@ export interface DriftOptions {
 export const DEFAULT_DRIFT: DriftOptions = {
   window: 1440,
   every: 60,
+  minIntervalMs: 10_000,
   minSamples: 200,
   thresholds: { psi: 0.25, ks: 0.25, wasserstein: 0.5 },
   baselineFactor: 1.5,
@@ -68,6 +71,7 @@ export class DriftMonitor {
   private filled = 0;
   private observed = 0;
   private sinceUpdate = 0;
+  private computedAt = Number.NEGATIVE_INFINITY;
   private readonly scratch: Float64Array;
   private readonly scored: number[];
   last: DriftReport | null = null;
@@ -113,9 +117,11 @@ export class DriftMonitor {
     this.sinceUpdate = old.sinceUpdate;
   }
 
-  /** True when `every` rows have come in since the last full computation. */
+  /** True when `every` rows have come in and `minIntervalMs` has passed since the last computation. */
   get due(): boolean {
-    return this.sinceUpdate >= this.options.every;
+    return (
+      this.sinceUpdate >= this.options.every && Date.now() - this.computedAt >= this.options.minIntervalMs
+    );
   }
 
   /** One feature's statistics over the current window. */
@@ -153,6 +159,7 @@ export class DriftMonitor {
   /** Assembles a report from per-feature results (all features, in reference order). */
   report(features: FeatureDrift[]): DriftReport {
     this.sinceUpdate = 0;
+    this.computedAt = Date.now();
     const scored = features.filter((f) => f.psi !== null);
     const drifting = scored.filter((f) => f.drifting).length;
     const max = (k: "psi" | "ks" | "wasserstein_std") =>
@@ -184,8 +191,8 @@ export class DriftMonitor {
     return this.report(this.reference.features.map((_, j) => this.featureDrift(j)));
   }
 
-  /** The same in slices of `slice` features with the event loop served in between. */
-  async computeInSlices(slice = 16): Promise<DriftReport> {
+  /** The same in slices of `slice` features (~50 µs each) with the event loop served in between. */
+  async computeInSlices(slice = 4): Promise<DriftReport> {
     const out: FeatureDrift[] = [];
     for (let j = 0; j < this.reference.features.length; j++) {
       out.push(this.featureDrift(j));

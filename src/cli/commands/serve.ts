@@ -25,6 +25,7 @@ interface RawOptions {
   modelTimeoutMs: string;
   driftWindow: string;
   driftEvery: string;
+  driftMinIntervalMs: string;
   driftMinSamples: string;
   driftPsi: string;
   driftKs: string;
@@ -82,6 +83,7 @@ export function registerServe(program: Command): void {
     .option("--model-timeout-ms <ms>", "wait for a model answer before using the fallback", "100")
     .option("--drift-window <rows>", "rows in the live drift window", "1440")
     .option("--drift-every <rows>", "recompute drift every this many rows", "60")
+    .option("--drift-min-interval-ms <ms>", "and not more often than this", "10000")
     .option("--drift-min-samples <n>", "finite values a feature needs to be scored", "200")
     .option("--drift-psi <x>", "PSI threshold", "0.25")
     .option("--drift-ks <x>", "KS threshold", "0.25")
@@ -116,6 +118,7 @@ export function registerServe(program: Command): void {
         drift: {
           window: positive("drift-window", raw.driftWindow),
           every: positive("drift-every", raw.driftEvery),
+          minIntervalMs: positive("drift-min-interval-ms", raw.driftMinIntervalMs),
           minSamples: positive("drift-min-samples", raw.driftMinSamples),
           thresholds: {
             psi: positive("drift-psi", raw.driftPsi, false),
