@@ -1,15 +1,21 @@
 /**
  * End-to-end feature benchmark: CSV in → Arrow out through the real CLI, as a user runs it.
+ *   0. `node scripts/bundle.mjs`: the precompiled CLI is rebuilt if any source changed (not timed;
+ *      `mlf` runs from source through tsx when the build is stale, which is not what users run)
  *   1. `mlf data synth --bars N --seed 1 --out DIR/synth.csv` (not timed)
- *   2. `/usr/bin/time -v mlf features --data DIR/synth.csv --out DIR/synth.arrow`: wall time, peak RSS
+ *   2. `/usr/bin/time -v mlf features --data DIR/synth.csv --out OUT/features.arrow`: wall time, CPU
+ *      time, peak RSS. The output file is removed before each run (not timed): replacing an existing
+ *      1 GB file first frees its blocks, 0.1-0.6 s of I/O wait that belongs to no feature work.
  *   3. the same on the 3.1M-bar NQ file from ../shared/data (skipped with --skip-nq or when absent)
- * Usage: node bin/run-ts.js bench/features.ts [--bars 1000000] [--dir DIR] [--out-dir DIR] [--skip-nq] [--runs 1]
- * Prints one markdown table row per run, ready for docs/benchmarks.md.
+ * Usage: node bin/run-ts.js bench/features.ts [--bars 1000000] [--dir DIR] [--out-dir DIR] [--skip-nq]
+ *        [--runs 1] [--threads T]
+ * Prints the machine, then one markdown table row per run (with the 1-minute load average just
+ * before it and the output's filesystem), ready for docs/benchmarks.md.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { REAL_DATA, REPO_ROOT } from "../tests/helpers/real-data.ts";
 
@@ -22,6 +28,7 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
     /** Where the Arrow file goes (default: beside the CSV). /dev/shm separates compute from disk. */
     "out-dir": { type: "string" },
+    threads: { type: "string" },
   },
 });
 
@@ -56,15 +63,29 @@ function timed(args: string[]): Measured {
   };
 }
 
-function row(label: string, m: Measured, out: string): string {
+/** The filesystem holding `dir`, by statfs magic number. */
+function filesystemOf(dir: string): string {
+  const type = statfsSync(dir).type;
+  const known: Record<number, string> = {
+    16914836: "tmpfs",
+    61267: "ext4",
+    1481003842: "xfs",
+    2035054128: "overlayfs",
+  };
+  return known[type] ?? `fs 0x${type.toString(16)}`;
+}
+
+function row(label: string, m: Measured, out: string, load: number): string {
   const rows = /wrote (\d+) rows/.exec(m.stdout)?.[1] ?? "?";
   const columns = /x (\d+) columns/.exec(m.stdout)?.[1] ?? "?";
   const mb = (statSync(out).size / 2 ** 20).toFixed(0);
-  return `| ${label} | ${Number(rows).toLocaleString("en-US")} | ${columns} | ${m.wallS.toFixed(2)} | ${m.userS.toFixed(2)} | ${m.sysS.toFixed(2)} | ${m.peakMb.toFixed(0)} | ${mb} |`;
+  const when = new Date().toISOString().slice(11, 16);
+  return `| ${when} | ${label} → ${filesystemOf(dirname(out))} | ${Number(rows).toLocaleString("en-US")} | ${columns} | ${m.wallS.toFixed(2)} | ${m.userS.toFixed(2)} | ${m.sysS.toFixed(2)} | ${m.peakMb.toFixed(0)} | ${mb} | ${load.toFixed(1)} |`;
 }
 
 const bars = Number(values.bars);
 const runs = Number(values.runs);
+execFileSync("node", [join(REPO_ROOT, "scripts", "bundle.mjs")], { stdio: "inherit" });
 const csv = join(dir, `synth-${bars}.csv`);
 if (!existsSync(csv)) {
   execFileSync("node", [MLF, "data", "synth", "--bars", String(bars), "--seed", "1", "--out", csv], {
@@ -78,15 +99,20 @@ if (!values["skip-nq"] && existsSync(REAL_DATA.nq))
   inputs.push({ label: "NQ csv.gz (no volume)", path: REAL_DATA.nq });
 
 console.log(
-  `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), ${new Date().toISOString()}`,
+  `node ${process.version}, nproc ${availableParallelism()} (${cpus()[0]?.model}), ${new Date().toISOString()}`,
 );
-console.log("| input | rows | columns | wall s | user s | sys s | peak RSS MB | output MB |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log(
+  "| UTC | input → output filesystem | rows | columns | wall s | user s | sys s | peak RSS MB | output MB | load |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|---|");
+const extra = values.threads ? ["--threads", values.threads] : [];
 for (const input of inputs) {
   const out = join(values["out-dir"] ?? dir, "features.arrow");
   for (let k = 0; k < runs; k++) {
-    const m = timed([MLF, "features", "--data", input.path, "--out", out]);
-    console.log(row(input.label, m, out));
+    rmSync(out, { force: true });
+    const load = loadavg()[0];
+    const m = timed([MLF, "features", "--data", input.path, "--out", out, ...extra]);
+    console.log(row(input.label, m, out, load));
   }
   rmSync(out, { force: true });
 }

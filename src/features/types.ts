@@ -65,6 +65,11 @@ export interface IndicatorSpec {
   readonly outputs: readonly FeatureOutput[];
   /** Bars of its own timeframe whose values are NaN at the start of a clean series. */
   readonly warmup: number;
+  /**
+   * CPU time per bar relative to a typical O(1) kernel (1, the default: ~35 ns a bar on the 2-vCPU
+   * VM; `bench/features-kernels.ts` measures it). Used only to balance kernels across threads.
+   */
+  readonly cost?: number;
   /** A fresh kernel with empty state, for one timeframe. */
   create(timeframe: TimeframeId): FeatureKernel;
 }

@@ -7,7 +7,7 @@ export interface WorkerInit {
   /** Bars whose columns live in SharedArrayBuffers. */
   bars: Bars;
   selection: ColumnSelection;
-  partition: { index: number; count: number; weights: readonly number[] };
+  partition: { index: number; count: number };
   /** Per buffer set: float64 block buffers of the columns derived specs read (FeatureEngine.derivedInputNames). */
   inputSets: SharedArrayBuffer[];
   block: number;

@@ -30,9 +30,6 @@ import { type FeatureWorkers, startWorker } from "./feature-workers.ts";
 export type { BlockPlacement } from "./block-engine-protocol.ts";
 export { defaultThreads, FeatureWorkers, prestartFeatureWorkers } from "./feature-workers.ts";
 
-/** Part 0 (this thread) gets this share of a worker's kernel load: it also builds and writes batches. */
-const MAIN_THREAD_SHARE = 0.8;
-
 /** `a` itself when it already lives in shared memory, else a shared copy. */
 function sharedCopy(a: Float64Array): Float64Array {
   if (a.buffer instanceof SharedArrayBuffer) return a;
@@ -107,9 +104,8 @@ export class BlockEngine {
     threads: number,
     pool: Promise<Worker>[],
   ): Promise<BlockEngine> {
-    // The main thread also builds and writes the batches: give it a smaller share of the kernels.
-    const weights = Array.from({ length: threads }, (_, p) => (p === 0 ? MAIN_THREAD_SHARE : 1));
-    const partition = { index: 0, count: threads, weights };
+    // The main thread also builds and writes the batches: partitionPlan counts that work in.
+    const partition = { index: 0, count: threads };
     // The local engine is built first: a config error (unknown exclude) surfaces before any worker.
     const engine = new FeatureEngine({
       ...selection,
@@ -134,7 +130,7 @@ export class BlockEngine {
           kind: "init",
           bars: shared,
           selection,
-          partition: { index: w + 1, count: threads, weights },
+          partition: { index: w + 1, count: threads },
           inputSets: inputSabs,
           block: opts.block,
         };

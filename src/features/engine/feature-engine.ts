@@ -27,7 +27,7 @@ export interface FeatureEngineOptions extends ColumnSelection {
    * Compute only part `index` of `count` (see partitionPlan); columns of other parts are left
    * untouched in `out`. Engines of all parts together fill every column, bit-identical to one engine.
    */
-  partition?: { index: number; count: number; weights?: readonly number[] };
+  partition?: { index: number; count: number };
   /** 1m rows the caller expects to push: sizes the higher-timeframe series once (growing costs copies). */
   expectedRows?: number;
 }
@@ -84,8 +84,8 @@ export class FeatureEngine {
     let kernels = plan.kernels;
     this.derived = plan.derived;
     if (opts.partition) {
-      const { index, count, weights } = opts.partition;
-      const parts = partitionPlan(plan, count, weights);
+      const { index, count } = opts.partition;
+      const parts = partitionPlan(plan, count);
       kernels = kernels.filter((_, i) => parts.kernelPart[i] === index);
       // Derived specs combine columns from every partition: part 0 runs them after the others.
       if (index !== 0) this.derived = [];

@@ -87,39 +87,55 @@ export function planFeatures(selection: ColumnSelection, specs?: readonly Featur
   return { outputs, kernels: [...kernels.values()], derived, timeframes };
 }
 
+/** Estimated CPU time per 1m row, in ns on the 2-vCPU VM (bench/features-kernels.ts; rough). */
+const NS = {
+  /** A kernel of cost 1, per bar of its timeframe. */
+  kernelBar: 35,
+  /** Aligning one output column to the 1m grid, per row (1m: a copy; higher: filling runs). */
+  align1m: 1,
+  alignHigher: 1.2,
+  /** One higher-timeframe resampler, per 1m row. */
+  resample: 20,
+  /** Part 0 (the caller's thread): each derived column, per row... */
+  derived: 4,
+  /** ...and the targets, timestamps and batch of each row, plus the labels computed once. */
+  mainFixed: 130,
+} as const;
+
 /**
  * Splits a plan's kernels into `parts` groups for parallel engines, balanced on an estimate of their
- * cost. Part 0 is the caller's thread; with parts > 1 it gets 1m kernels only, so that it runs no
- * resampler (the other parts resample the higher timeframes, each its own). Kernels go longest
- * first to the least loaded part that may take them. Derived specs all stay with part 0, which runs
- * them once every part's inputs are in. Deterministic: every thread computes the same assignment
- * from the same plan. `weights[p]` scales part p's capacity (part 0, the main thread, also writes
- * the file).
+ * cost (NS above, with each spec's `cost`). Part 0 is the caller's thread: it also runs the derived
+ * specs (once every part's inputs are in), builds the record batches and computes the targets, and
+ * with parts > 1 it gets 1m kernels only, so that it runs no resampler; the other parts take the
+ * higher timeframes first (each resampling its own), then 1m kernels fill up the balance, longest
+ * first to the least loaded part. Deterministic: every thread computes the same assignment from
+ * the same plan; which thread runs a kernel never changes its values.
  */
-export function partitionPlan(
-  plan: FeaturePlan,
-  parts: number,
-  weights?: readonly number[],
-): { kernelPart: number[] } {
-  // Relative cost per 1m row: the kernel's bars (its timeframe's share of the rows, ×4 for the work
-  // per bar) plus the aligned output cells.
+export function partitionPlan(plan: FeaturePlan, parts: number): { kernelPart: number[] } {
+  const minutesOf = (tf: string) => Number.parseInt(tf, 10) * (tf.endsWith("h") ? 60 : 1);
   const cost = plan.kernels.map((k) => {
-    const minutes = Number.parseInt(k.tf, 10) * (k.tf.endsWith("h") ? 60 : 1);
-    return (4 * (1 + k.spec.outputs.length)) / minutes + 0.5 * k.sinks.filter((x) => x).length;
+    const minutes = minutesOf(k.tf);
+    const columns = k.sinks.filter((x) => x).length;
+    return (
+      ((k.spec.cost ?? 1) * NS.kernelBar) / minutes + columns * (minutes === 1 ? NS.align1m : NS.alignHigher)
+    );
   });
-  // Higher timeframes first (they may only go to parts 1..), then 1m kernels fill up the balance.
   const isHigher = (i: number) => (parts > 1 && plan.kernels[i].tf !== "1m" ? 1 : 0);
   const order = cost.map((_, i) => i).sort((a, b) => isHigher(b) - isHigher(a) || cost[b] - cost[a] || a - b);
   const load = new Array<number>(parts).fill(0);
-  const capacity = Array.from({ length: parts }, (_, p) => weights?.[p] ?? 1);
+  load[0] = NS.mainFixed + NS.derived * plan.derived.length;
+  const resampled = Array.from({ length: parts }, () => new Set<string>());
   const kernelPart = new Array<number>(plan.kernels.length).fill(0);
   for (const i of order) {
+    const tf = plan.kernels[i].tf;
+    const extra = (p: number) => (tf !== "1m" && !resampled[p].has(tf) ? NS.resample : 0);
     const first = isHigher(i);
     let best = first;
     for (let p = first + 1; p < parts; p++) {
-      if ((load[p] + cost[i]) / capacity[p] < (load[best] + cost[i]) / capacity[best]) best = p;
+      if (load[p] + cost[i] + extra(p) < load[best] + cost[i] + extra(best)) best = p;
     }
-    load[best] += cost[i];
+    load[best] += cost[i] + extra(best);
+    if (tf !== "1m") resampled[best].add(tf);
     kernelPart[i] = best;
   }
   return { kernelPart };

@@ -227,9 +227,17 @@ export async function writeFeatureFile(
         // The workers start on the first block at once; the targets are computed meanwhile.
         if (blocks.length > 0) engine.begin(blocks[0][0], blocks[0][1], 0, place(0));
         const labels = typeof opts.labels === "function" ? opts.labels() : opts.labels;
+        // Block k's target columns are built once, for the dry run that sizes batch k, and kept
+        // until batch k is written.
+        const targets = new Map<number, ReturnType<typeof placeholderTargets>>();
         const targetsOf = (k: number) => {
-          const [from, to] = blocks[k];
-          return labels ? targetChildren(labels, from, to) : placeholderTargets(0);
+          let t = targets.get(k);
+          if (!t) {
+            const [from, to] = blocks[k];
+            t = labels ? targetChildren(labels, from, to) : placeholderTargets(0);
+            targets.set(k, t);
+          }
+          return t;
         };
         const beginBlock = (k: number) => {
           // The start of batch k follows from the exact size of batch k - 1 (its targets' nulls
@@ -247,6 +255,7 @@ export async function writeFeatureFile(
           const cols = await engine.finish();
           const ts = int64Of(bars.ts, from, to, tsBuf.subarray(0, n));
           writer.write(batchOf(n, ts, cols, targetsOf(k)));
+          targets.delete(k);
           // Block k's memory is free once the sink has written it: block k + 2 goes there.
           const written = sink.flush();
           if (k + setCount < blocks.length)

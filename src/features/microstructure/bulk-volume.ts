@@ -29,6 +29,8 @@ export const bulkVolume: IndicatorSpec = {
   ],
   // σ first exists at bar 20 (20 changes), the 20th classified bar is bar 39.
   warmup: 2 * WINDOW - 1,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 4,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new BulkVolumeKernel();
   },

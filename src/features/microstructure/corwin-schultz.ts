@@ -30,6 +30,8 @@ export const corwinSchultz: IndicatorSpec = {
   ],
   // Two-bar estimates exist from bar 1; the 20th is at bar 20.
   warmup: WINDOW,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 2.5,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new CorwinSchultzKernel();
   },

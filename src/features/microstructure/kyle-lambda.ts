@@ -28,6 +28,8 @@ export const kyleLambda: IndicatorSpec = {
     },
   ],
   warmup: WINDOW,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 2,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new KyleLambdaKernel();
   },

@@ -23,6 +23,8 @@ export const signedVolume: IndicatorSpec = {
     },
   ],
   warmup: WINDOW,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 1.5,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new SignedVolumeKernel();
   },

@@ -72,5 +72,7 @@ export const adx14: IndicatorSpec = {
     },
   ],
   warmup: 2 * PERIOD - 1,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 2,
   create: () => new Adx14Kernel(),
 };

@@ -103,5 +103,7 @@ export const stochastic: IndicatorSpec = {
     { name: "stoch_d", definition: "Stochastic %D: 3-bar mean of %K(14), 0..100" },
   ],
   warmup: K_PERIOD - 1 + D_PERIOD - 1,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 2.5,
   create: () => new StochasticKernel(),
 };

@@ -1,5 +1,3 @@
-import { RingBuffer } from "./ring-buffer.ts";
-
 /**
  * The last `window` pushed values kept both in arrival order (to know which one leaves) and sorted
  * (to count values below a threshold): a trailing percentile rank without w compares per bar.
@@ -13,7 +11,10 @@ import { RingBuffer } from "./ring-buffer.ts";
  */
 export class SortedWindow {
   readonly window: number;
-  private readonly order: RingBuffer;
+  /** Arrival order: a ring whose slot `head` holds the oldest value once full (read inline: a
+   * double returned from a call that is not inlined is boxed, one allocation per push). */
+  private readonly order: Float64Array;
+  private head = 0;
   private readonly sorted: Float64Array;
   private size = 0;
   /** Index in `sorted` of the value pushed last. */
@@ -24,7 +25,7 @@ export class SortedWindow {
       throw new RangeError(`SortedWindow: window ${window} must be a positive integer`);
     }
     this.window = window;
-    this.order = new RingBuffer(window);
+    this.order = new Float64Array(window);
     this.sorted = new Float64Array(window);
   }
 
@@ -37,7 +38,7 @@ export class SortedWindow {
     const s = this.sorted;
     const k = this.upperBound(x);
     if (this.size === this.window) {
-      const j = this.lowerBound(this.order.oldest());
+      const j = this.lowerBound(this.order[this.head]);
       if (k > j) {
         // x goes right of the leaving value: shift (j, k) left by one, x lands at k - 1.
         s.copyWithin(j, j + 1, k);
@@ -55,7 +56,8 @@ export class SortedWindow {
       this.last = k;
       this.size++;
     }
-    this.order.push(x);
+    this.order[this.head] = x;
+    this.head = this.head + 1 === this.window ? 0 : this.head + 1;
   }
 
   /** Number of held values < x. */

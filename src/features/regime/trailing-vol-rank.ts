@@ -30,40 +30,55 @@ export class TrailingVolRank {
   private pushes = 0;
   private readonly vols = new SortedWindow(RANK_WINDOW);
 
-  /** Feeds bar i (every bar, in order) and returns its rank, NaN during warm-up. */
-  update(src: SeriesView, i: number): number {
-    if (i === 0) return Number.NaN;
-    const r = Math.log(src.close[i] / src.close[i - 1]);
-    const rv = this.realisedVol(r * r);
-    if (Number.isNaN(rv)) return Number.NaN;
-    const vols = this.vols;
-    vols.push(rv);
-    if (!vols.full) return Number.NaN;
-    const below = vols.countBelow(rv * (1 - TIE_TOLERANCE));
-    const equal = vols.countAtMost(rv * (1 + TIE_TOLERANCE)) - below;
-    return (below + (equal + 1) / 2) / RANK_WINDOW;
-  }
-
-  /** Pushes a squared return; sqrt(mean of the last 20), NaN until 20 are held. */
-  private realisedVol(r2: number): number {
+  /**
+   * Feeds bars [from, to) (every bar, in order) and writes their ranks to out[i - from], NaN during
+   * warm-up. One loop with the realised volatility inlined: a double returned from a call that is
+   * not inlined is boxed, one allocation per bar.
+   */
+  advance(src: SeriesView, from: number, to: number, out: Float64Array): void {
+    const close = src.close;
     const sq = this.squares;
-    if (sq.full) {
-      const old = sq.data[sq.start];
-      this.sum -= old;
-      if (old === 0) this.zeros--;
+    const vols = this.vols;
+    for (let i = from; i < to; i++) {
+      if (i === 0) {
+        out[i - from] = Number.NaN;
+        continue;
+      }
+      const r = Math.log(close[i] / close[i - 1]);
+      const r2 = r * r;
+      // Realised volatility: sqrt(mean of the last 20 squared returns), NaN until 20 are held.
+      if (sq.full) {
+        const old = sq.data[sq.start];
+        this.sum -= old;
+        if (old === 0) this.zeros--;
+      }
+      sq.push(r2);
+      this.sum += r2;
+      if (r2 === 0) this.zeros++;
+      if (++this.pushes % VOL_WINDOW === 0) {
+        let s = 0;
+        for (let k = sq.start; k < sq.start + VOL_WINDOW; k++) s += sq.data[k];
+        this.sum = s;
+      }
+      if (!sq.full) {
+        out[i - from] = Number.NaN;
+        continue;
+      }
+      // Drift can leave a tiny negative only where the true sum is ~0.
+      const rv = this.zeros === VOL_WINDOW ? 0 : Math.sqrt(Math.max(0, this.sum) / VOL_WINDOW);
+      if (Number.isNaN(rv)) {
+        out[i - from] = Number.NaN;
+        continue;
+      }
+      vols.push(rv);
+      if (!vols.full) {
+        out[i - from] = Number.NaN;
+        continue;
+      }
+      const below = vols.countBelow(rv * (1 - TIE_TOLERANCE));
+      const equal = vols.countAtMost(rv * (1 + TIE_TOLERANCE)) - below;
+      out[i - from] = (below + (equal + 1) / 2) / RANK_WINDOW;
     }
-    sq.push(r2);
-    this.sum += r2;
-    if (r2 === 0) this.zeros++;
-    if (++this.pushes % VOL_WINDOW === 0) {
-      let s = 0;
-      for (let k = sq.start; k < sq.start + VOL_WINDOW; k++) s += sq.data[k];
-      this.sum = s;
-    }
-    if (!sq.full) return Number.NaN;
-    if (this.zeros === VOL_WINDOW) return 0;
-    // Drift can leave a tiny negative only where the true sum is ~0.
-    return Math.sqrt(Math.max(0, this.sum) / VOL_WINDOW);
   }
 }
 

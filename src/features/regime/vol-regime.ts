@@ -24,6 +24,8 @@ export const volRegime: IndicatorSpec = {
     },
   ],
   warmup: VOL_RANK_WARMUP,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 8,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new VolRegimeKernel();
   },
@@ -34,10 +36,7 @@ class VolRegimeKernel implements FeatureKernel {
 
   advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
     const [regime, state] = out;
-    for (let i = from; i < to; i++) {
-      const r = this.rank.update(src, i);
-      regime[i - from] = r;
-      state[i - from] = volState(r);
-    }
+    this.rank.advance(src, from, to, regime);
+    for (let o = 0; o < to - from; o++) state[o] = volState(regime[o]);
   }
 }

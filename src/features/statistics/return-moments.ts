@@ -42,6 +42,8 @@ export const returnMoments: IndicatorSpec = {
   ],
   // The first return is at bar 1, the 20th at bar 20.
   warmup: WINDOW,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 4,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new ReturnMomentsKernel();
   },

@@ -38,5 +38,7 @@ export const bbWidth20: IndicatorSpec = {
     },
   ],
   warmup: WINDOW - 1,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 2,
   create: () => new BbWidth20Kernel(),
 };

@@ -48,5 +48,7 @@ export const obvZ50: IndicatorSpec = {
     },
   ],
   warmup: WINDOW - 1,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 2,
   create: () => new ObvZ50Kernel(),
 };

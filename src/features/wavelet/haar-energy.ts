@@ -58,6 +58,8 @@ export const haarEnergy: IndicatorSpec = {
   ],
   // The window's first return is x_{t-63}, which needs close t-64.
   warmup: WINDOW,
+  // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
+  cost: 4,
   create(_timeframe: TimeframeId): FeatureKernel {
     return new HaarEnergyKernel();
   },
