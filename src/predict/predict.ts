@@ -189,7 +189,7 @@ export async function predictBars(
       name: p.bundle.manifest.name,
       version: p.bundle.manifest.version,
       checksum: p.bundle.bundle_checksum,
-      model: p.model.name,
+      model: "ensemble.json" in p.bundle.manifest.files ? "ensemble" : p.model.name,
     },
     warnings,
   };
