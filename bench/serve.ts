@@ -57,7 +57,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 function memory() {
   gc?.();
   const m = process.memoryUsage();
-  return { rss_mb: +(m.rss / 2 ** 20).toFixed(1), heap_used_mb: +(m.heapUsed / 2 ** 20).toFixed(1) };
+  const mb = (x: number) => +(x / 2 ** 20).toFixed(1);
+  return { rss_mb: mb(m.rss), heap_used_mb: mb(m.heapUsed), array_buffers_mb: mb(m.arrayBuffers) };
 }
 
 function percentiles(us: number[]) {
@@ -159,7 +160,7 @@ for (let i = 0; i < bars.length; i++)
 writeFileSync(barsFile, JSON.stringify(rows));
 
 const memStart = memory();
-const samples: { t: number; rss_mb: number; heap_used_mb: number }[] = [];
+const samples: ({ t: number } & ReturnType<typeof memory>)[] = [];
 const sampler = setInterval(
   () => samples.push({ t: Math.round((performance.now() - t0) / 1000), ...memory() }),
   10_000,
@@ -224,6 +225,7 @@ else {
       `in-process single-bar update+predict (${inproc.bars} bars): p50 ${inproc.latency_us.p50} µs, p99 ${inproc.latency_us.p99} µs, p99.9 ${inproc.latency_us.p999} µs, max ${inproc.latency_us.max} µs; CPU p50 ${inproc.cpu_us.p50} µs, p99 ${inproc.cpu_us.p99} µs, p99.9 ${inproc.cpu_us.p999} µs\n` +
       `HTTP ${h.mode}, ${clients} clients, ${duration} s: ${h.requests} requests, ${h.throughput_rps} req/s, errors ${h.errors}; ` +
       `latency p50 ${h.latency_us.p50} µs, p99 ${h.latency_us.p99} µs, p99.9 ${h.latency_us.p999} µs, max ${h.latency_us.max} µs\n` +
-      `memory after GC: start rss ${memStart.rss_mb} MB heap ${memStart.heap_used_mb} MB → end rss ${memEnd.rss_mb} MB heap ${memEnd.heap_used_mb} MB (${accepted} bars accepted)\n`,
+      `memory after GC: start rss ${memStart.rss_mb} MB heap ${memStart.heap_used_mb} MB buffers ${memStart.array_buffers_mb} MB → end rss ${memEnd.rss_mb} MB heap ${memEnd.heap_used_mb} MB buffers ${memEnd.array_buffers_mb} MB (${accepted} bars accepted)\n` +
+      `every 10 s: ${samples.map((m) => `${m.t}s ${m.rss_mb}/${m.heap_used_mb}/${m.array_buffers_mb}`).join(", ")} (rss/heap/buffers MB)\n`,
   );
 }
