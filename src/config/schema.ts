@@ -444,6 +444,26 @@ export const ExperimentConfig = z
     if (e.enabled && c.base_models.length === 0) {
       ctx.addIssue({ code: "custom", path: ["base_models"], message: "an ensemble needs base models" });
     }
+    const u = c.inference.uncertainty;
+    if (u !== null && c.base_models.length > 0) {
+      const component = findInference(u.method, "conformal");
+      const models = c.base_models.map((m) => ({ id: m.id, outputs: m.outputs }));
+      let served: readonly string[] = c.base_models[0]!.outputs;
+      try {
+        if (e.enabled && e.method === "stacking") served = [defaultStackingTarget(models)];
+        else if (e.enabled && e.method === "voting") served = votingPlan(models).outputs;
+      } catch {
+        served = []; // reported above
+      }
+      const missing = (component?.requires ?? []).filter((o) => !served.includes(o));
+      if (component && missing.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inference", "uncertainty", "method"],
+          message: `${u.method} needs ${missing.join(", ")} from the served ${e.enabled ? "ensemble" : `model (base_models[0], ${c.base_models[0]!.id})`}, which serves ${served.join(", ") || "nothing"}`,
+        });
+      }
+    }
     const hasPUp = c.base_models.some((m) => m.outputs.includes("p_up"));
     (c.inference.calibrate ?? []).forEach((name, i) => {
       if (!hasPUp) {

@@ -82,7 +82,7 @@ export async function loadPredictor(bundleDir: string): Promise<LoadedPredictor>
   }
   const model = m.models[0]!;
   // An ensemble bundle serves what ensemble.json combines (ServedModels checks it); otherwise model 0.
-  for (const o of "ensemble.json" in m.files ? [] : m.outputs) {
+  for (const o of "ensemble.json" in m.files ? [] : m.outputs.filter((x) => x !== "uncertainty")) {
     if (!model.outputs.includes(o)) {
       throw new BundleError(
         `${bundleDir}/manifest.json: output ${o} is not produced by the served model ${model.name}`,

@@ -9,9 +9,12 @@ import type { LoadedBundle } from "../bundle/index.ts";
 import { BundleError } from "../core/errors.ts";
 import { buildMetaFeatures, combineVoting, StackingPlanSchema } from "../ensembles/index.ts";
 import { type CalibrationChain, loadCalibrationChain } from "../inference/calibration/index.ts";
+import { type FittedConformal, loadConformal } from "../inference/conformal/index.ts";
 import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
 
 export const ENSEMBLE_FILE = "ensemble.json";
+/** The fitted conformal method (inference.uncertainty), when the bundle serves `uncertainty`. */
+export const CONFORMAL_FILE = "conformal.json";
 
 export const EnsembleSpecSchema = z.discriminatedUnion("method", [
   z.strictObject({
@@ -53,6 +56,7 @@ export class ServedModels {
     private readonly ensemble: EnsembleSpecJson | null,
     private readonly meta: TabularSession | null,
     readonly calibration: CalibrationChain | null,
+    private readonly conformal: FittedConformal | null,
   ) {}
 
   static async open(bundle: LoadedBundle): Promise<ServedModels> {
@@ -90,7 +94,12 @@ export class ServedModels {
         `${where}: model ${e.name}`,
       );
     }
-    const served = ensemble === null ? bases[0]!.outputs : ensemble.outputs;
+    const conformal =
+      CONFORMAL_FILE in m.files ? loadConformal(await bundle.readJson(CONFORMAL_FILE, z.unknown())) : null;
+    const served = [
+      ...(ensemble === null ? bases[0]!.outputs : ensemble.outputs),
+      ...(conformal ? ["uncertainty"] : []),
+    ];
     for (const o of m.outputs) {
       if (!served.includes(o))
         throw new BundleError(`${where}: manifest.json serves ${o}, which its models do not produce`);
@@ -102,7 +111,7 @@ export class ServedModels {
       const chain = file.models[key];
       if (chain !== undefined) calibration = loadCalibrationChain(chain);
     }
-    return new ServedModels(m.outputs, bases, ensemble, meta, calibration);
+    return new ServedModels(m.outputs, bases, ensemble, meta, calibration, conformal);
   }
 
   /** The served outputs (calibrated) for `n` rows whose feature rows `fill` writes. */
@@ -131,6 +140,12 @@ export class ServedModels {
           for (let j = 0; j < k; j++) buf[o++] = Math.fround(mf.columns[j]![i]!);
       });
       raw = Object.fromEntries(out);
+    }
+    if (this.conformal !== null) {
+      const point = raw.E_r;
+      if (point === undefined)
+        throw new BundleError("the bundle's conformal intervals need E_r, which its models do not produce");
+      raw = { ...raw, uncertainty: this.conformal.apply({ point }).uncertainty };
     }
     const result = new Map<string, Float64Array>();
     for (const name of this.outputs) {

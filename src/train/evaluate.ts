@@ -89,6 +89,7 @@ export function fitCalibrations(
 }
 
 export interface TestEvaluation {
+  extra?: Record<string, unknown>;
   test_split: ReturnType<TestSplitGuard["record"]>;
   volatility_regimes: {
     measure: string;
@@ -117,6 +118,8 @@ export function evaluateTest(
   ds: Dataset,
   models: readonly Scored[],
   calibrations: ReadonlyMap<string, ModelCalibration>,
+  /** More test metrics (e.g. conformal coverage), computed inside the same single look at the test rows. */
+  extra?: (rows: Int32Array) => Record<string, unknown>,
 ): TestEvaluation {
   const guard = new TestSplitGuard();
   const vol = realizedVolatility(ds.bars.close);
@@ -156,7 +159,7 @@ export function evaluateTest(
       if (er !== undefined) entry.E_r = regressionMetrics(er, realised);
       perModel[m.id] = entry;
     }
-    return perModel;
+    return { perModel, extra: extra?.(rows) ?? null };
   });
   return {
     test_split: guard.record(),
@@ -166,6 +169,7 @@ export function evaluateTest(
       cuts: cuts.low_high_cut,
       names: VOLATILITY_REGIMES,
     },
-    models: result,
+    models: result.perModel,
+    ...(result.extra !== null ? { extra: result.extra } : {}),
   };
 }

@@ -23,10 +23,12 @@ import { replaceDirectory } from "../core/replace-dir.ts";
 import { canonicalJson, fingerprintConfig } from "../data/fingerprint.ts";
 import { mlfVersion } from "../features/engine/feature-file-metadata.ts";
 import { preprocessingToJson } from "../models/preprocessing.ts";
+import { CONFORMAL_FILE } from "../predict/served-models.ts";
 import type { OutputName } from "../registry/index.ts";
 import { futuresSummary } from "../rolls/index.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
+import { conformalTestMetrics, fitUncertainty } from "./conformal.ts";
 import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
 import { ENSEMBLE_ID, type EnsembleFit, fitEnsemble } from "./ensemble.ts";
 import {
@@ -196,12 +198,30 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
       ...(ensemble ? [{ id: ENSEMBLE_ID, val: ensemble.val, test: ensemble.test }] : []),
     ];
     const calibrations = fitCalibrations(config, ds, scored);
+    const servedScored = ensemble ? scored[scored.length - 1]! : fitted[0]!;
+    const conformal = fitUncertainty(config, ds, servedScored);
+    if (conformal)
+      report(
+        "uncertainty",
+        `${conformal.fitted.method} at ${conformal.fitted.coverage} coverage, fitted on val`,
+      );
     report("evaluate", `test split (${ds.split.test.length} rows), evaluated once`);
-    const test = evaluateTest(config, ds, scored, calibrations);
+    const test = evaluateTest(
+      config,
+      ds,
+      scored,
+      calibrations,
+      conformal
+        ? (rows) => ({ uncertainty: conformalTestMetrics(conformal.fitted, ds, servedScored, rows) })
+        : undefined,
+    );
     lap("evaluate_s");
 
     const primary = fitted[0]!;
-    const servedOutputs = ensemble ? ensemble.outputs : primary.outputs;
+    const servedOutputs: OutputName[] = [
+      ...(ensemble ? ensemble.outputs : primary.outputs),
+      ...(conformal ? (["uncertainty"] as const) : []),
+    ];
     const metrics: TrainMetrics = {
       format: "mlf-metrics",
       format_version: 1,
@@ -312,6 +332,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         `${JSON.stringify({ format: "mlf-calibration", format_version: 1, output: "p_up", models: chains }, null, 2)}\n`,
       );
     }
+    if (conformal) files.set(CONFORMAL_FILE, `${JSON.stringify(conformal.fitted.toJSON(), null, 2)}\n`);
     files.set("metrics.json", metricsText);
     files.set("config.json", `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
     const libraryVersions: Record<string, string> = { mlf: mlfVersion() };

@@ -51,6 +51,7 @@ base_models:
     config: {C: 0.05, max_iter: 300}
 inference:
   calibrate: [temperature_scaling]
+  uncertainty: {method: split_conformal, coverage: 0.9}
 backtest: {cost_ticks: 2, slippage_ticks: 1}
 `;
 
@@ -120,7 +121,12 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
     expect(metrics.test.test_split.test_index_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(metrics.test.test_split.evaluations).toBe(1);
     expect(metrics.dataset.has_volume).toBe(true);
-    expect(metrics.served).toMatchObject({ model: "lightgbm", outputs: ["p_up", "E_r"] });
+    expect(metrics.served).toMatchObject({ model: "lightgbm", outputs: ["p_up", "E_r", "uncertainty"] });
+    // Split conformal fitted on val covers the test split's realised returns within 2 points of 90%.
+    const u = (metrics.test as { extra?: { uncertainty: { test_coverage: number; test_rows: number } } })
+      .extra!.uncertainty;
+    expect(u.test_rows).toBeGreaterThan(1000);
+    expect(Math.abs(u.test_coverage - 0.9)).toBeLessThanOrEqual(0.02);
   });
 
   it("two runs of the same config, data and seed give the same bundle checksum and bytes", async () => {
@@ -149,7 +155,7 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
     expect(r.exitCode).toBe(0);
     const summary = JSON.parse(r.stdout);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");
-    expect(lines[0]).toBe("timestamp,p_up,E_r");
+    expect(lines[0]).toBe("timestamp,p_up,E_r,uncertainty");
     const { bars } = await loadBars(tx as string);
     expect(lines.length - 1).toBe(bars.length - summary.warmup_bars);
     expect(summary.warmup_bars).toBe(metrics.dataset.warmup_bars);

@@ -18,7 +18,7 @@ const params = z.strictObject({
   early_stopping_rounds: z.int().min(0).default(50),
   num_threads: z.int().min(1).max(256).default(2),
   e_r_objective: z.enum(["huber", "l2"]).default("huber"),
-  /** Huber transition point for E_r; null: the library's default. */
+  /** Huber transition point for E_r; null: 1.345 × a robust spread of the train returns (the worker's rule). */
   huber_delta: z.number().gt(0).nullable().default(null),
 });
 
