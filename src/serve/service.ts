@@ -11,8 +11,9 @@
  * a usable fallback the request fails with MODEL_UNAVAILABLE. Every failure is logged with its cause.
  */
 import type { Bars } from "../data/bars.ts";
+import { type AnswerContext, answerWithFallback } from "./answer.ts";
 import { type BarJson, barsFromJson, type ReloadBody } from "./bar-input.ts";
-import { BundleRuntime, ModelFailure } from "./bundle-runtime.ts";
+import { BundleRuntime } from "./bundle-runtime.ts";
 import { DEFAULT_DRIFT, DriftMonitor, type DriftOptions, type DriftReport } from "./drift.ts";
 import { ServeError } from "./errors.ts";
 import type { FeaturePlanSpec } from "./feature-plan.ts";
@@ -76,17 +77,6 @@ function deploymentOf(primary: BundleRuntime, fallback: BundleRuntime | null): D
   const plans = [primary.plan];
   if (fallback && fallback.plan.key !== primary.plan.key) plans.push(fallback.plan);
   return { primary, fallback, plans };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ModelFailure("timeout", `${what} gave no answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function featuresOf(names: readonly string[], row: readonly Float32Array[]): Record<string, number | null> {
@@ -254,7 +244,15 @@ export class ServingService {
     const input = dep.primary.input(row);
     const fb = dep.fallback;
     const fbInput = fb && stream.isWarm(fb.warmupBars) ? fb.input(stream.engine(fb.plan.key).row) : null;
-    return { ...base, ...(await this.answer(dep, input, fbInput, `stream ${id} bar ${base.timestamp}`)) };
+    return {
+      ...base,
+      ...(await answerWithFallback(
+        dep,
+        input,
+        fbInput,
+        this.answerContext(`stream ${id} bar ${base.timestamp}`, true),
+      )),
+    };
   }
 
   /** /predict: the outputs for the last bar of a full window, no state kept. */
@@ -308,11 +306,11 @@ export class ServingService {
       fb && fbInput === null && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)
         ? async () => fb.input(await rowOf(fb))
         : null;
-    const answer = await this.answer(
+    const answer = await answerWithFallback(
       dep,
       input,
       fbInput ?? lazyFallback,
-      `window ending ${new Date(ts).toISOString()}`,
+      this.answerContext(`window ending ${new Date(ts).toISOString()}`, false),
     );
     return {
       timestamp: new Date(ts).toISOString(),
@@ -322,70 +320,8 @@ export class ServingService {
     };
   }
 
-  /** The primary's outputs, else the fallback's (flagged), else MODEL_UNAVAILABLE. */
-  private async answer(
-    dep: Deployment,
-    input: Float32Array,
-    fbInput: Float32Array | (() => Promise<Float32Array>) | null,
-    what: string,
-  ): Promise<Pick<Answer, "outputs" | "warm" | "bundle_version" | "fallback" | "fallback_reason">> {
-    const started = performance.now();
-    let failure: ModelFailure;
-    try {
-      const outputs = await withTimeout(
-        dep.primary.run(input),
-        this.modelTimeoutMs,
-        `primary model ${dep.primary.model}`,
-      );
-      this.metrics.modelSeconds.observe({ role: "primary" }, (performance.now() - started) / 1000);
-      return { outputs, warm: true, bundle_version: dep.primary.version, fallback: false };
-    } catch (e) {
-      if (!(e instanceof ModelFailure)) throw e;
-      failure = e;
-    }
-    this.metrics.modelFailures.inc({ role: "primary", reason: failure.reason });
-    const fb = dep.fallback;
-    if (fb === null || fbInput === null) {
-      this.log.error(
-        { cause: failure.message, reason: failure.reason, what },
-        "primary model failed and no fallback can answer",
-      );
-      throw new ServeError(
-        "MODEL_UNAVAILABLE",
-        503,
-        `the model could not answer (${failure.reason}: ${failure.message})${fb === null ? "; no fallback bundle is configured" : "; the fallback bundle is not warm"}. The bars were accepted.`,
-        { reason: failure.reason, bars_accepted: true },
-      );
-    }
-    try {
-      const x = typeof fbInput === "function" ? await fbInput() : fbInput;
-      const outputs = await withTimeout(fb.run(x), this.modelTimeoutMs, `fallback model ${fb.model}`);
-      this.metrics.fallbacks.inc({ reason: failure.reason });
-      this.log.warn(
-        { cause: failure.message, reason: failure.reason, what, fallback: fb.version },
-        "answered from the fallback bundle",
-      );
-      return {
-        outputs,
-        warm: true,
-        bundle_version: fb.version,
-        fallback: true,
-        fallback_reason: failure.reason,
-      };
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      if (e instanceof ModelFailure) this.metrics.modelFailures.inc({ role: "fallback", reason: e.reason });
-      this.log.error(
-        { cause: failure.message, fallback_cause: why, what },
-        "primary and fallback models both failed",
-      );
-      throw new ServeError(
-        "MODEL_UNAVAILABLE",
-        503,
-        `neither model could answer (primary ${failure.reason}: ${failure.message}; fallback: ${why}). The bars were accepted.`,
-        { reason: failure.reason, bars_accepted: true },
-      );
-    }
+  private answerContext(what: string, barsAccepted: boolean): AnswerContext {
+    return { timeoutMs: this.modelTimeoutMs, metrics: this.metrics, log: this.log, what, barsAccepted };
   }
 
   /** Recomputes a stream's drift in the background every `every` rows; logs state changes. */
