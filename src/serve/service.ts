@@ -415,9 +415,15 @@ export class ServingService {
       if (fallback) loaded.push(fallback);
       const next = deploymentOf(primary, fallback);
       for (const b of loaded) for (const note of b.notes) this.log.warn({ bundle: b.dir }, note);
-      const replayed = new Map<StreamState, PlanEngine[]>();
+      // Each stream's new drift window fills while a new primary plan is replayed.
+      const monitorOf = () =>
+        next.primary.drift
+          ? new DriftMonitor(next.primary.drift, next.primary.warmupBars, this.driftOptions)
+          : null;
+      const replayed = new Map<StreamState, { engines: PlanEngine[]; monitor: DriftMonitor | null }>();
       for (const st of this.streams.values()) {
         const have = new Set(st.stream.planKeys());
+        const monitor = monitorOf();
         const engines: PlanEngine[] = [];
         for (const plan of next.plans) {
           if (have.has(plan.key)) continue;
@@ -428,25 +434,30 @@ export class ServingService {
               `stream "${st.stream.id}" has bars without volume but the new bundle's features need volume`,
             );
           }
-          engines.push(await st.stream.replayPlan(plan));
+          const observer = plan.key === next.primary.plan.key ? monitor?.observe : null;
+          engines.push(await st.stream.replayPlan(plan, observer));
         }
-        replayed.set(st, engines);
+        replayed.set(st, { engines, monitor });
       }
       // The swap: synchronous from here, so no request sees a half-built deployment.
       const keys = new Set(next.plans.map((p) => p.key));
+      const primaryKey = next.primary.plan.key;
       for (const st of this.streams.values()) {
-        for (const e of replayed.get(st) ?? []) st.stream.adopt(e);
+        const r = replayed.get(st) ?? { engines: [], monitor: monitorOf() };
+        const observer = r.monitor?.observe ?? null;
+        for (const e of r.engines) st.stream.adopt(e, e.plan.key === primaryKey ? observer : null);
         for (const plan of next.plans) {
           if (!st.stream.planKeys().includes(plan.key)) {
-            st.stream.adopt(new PlanEngine(plan));
+            st.stream.adopt(new PlanEngine(plan), plan.key === primaryKey ? observer : null);
           }
         }
         st.stream.retain(keys);
-        const old = st.drift;
         st.stream.observe(this.deployment.primary.plan.key, null);
-        st.drift = this.newDrift(next, st.stream);
-        if (old && st.drift && this.deployment.primary.plan.key === next.primary.plan.key)
-          st.drift.adoptWindow(old);
+        st.stream.observe(primaryKey, observer);
+        // Same features as before: the live window carries over (a new plan's was filled by its replay).
+        if (st.drift && r.monitor && this.deployment.primary.plan.key === primaryKey)
+          r.monitor.adoptWindow(st.drift);
+        st.drift = r.monitor;
       }
       const previous = this.deployment;
       this.deployment = next;

@@ -25,10 +25,15 @@ const CLIENTS = 6;
 let warmup: number;
 
 beforeAll(async () => {
-  await writeFixtureBundle(A, { version: "1.0.0", seed: 7 });
+  await writeFixtureBundle(A, { version: "1.0.0", seed: 7, drift: true });
   await writeFixtureBundle(B, { version: "1.1.0", seed: 8 });
   // Other features (and a longer warm-up): each stream's history is replayed into a new engine.
-  await writeFixtureBundle(C, { version: "1.2.0", seed: 9, families: ["momentum", "statistics", "time"] });
+  await writeFixtureBundle(C, {
+    version: "1.2.0",
+    seed: 9,
+    families: ["momentum", "statistics", "time"],
+    drift: true,
+  });
   await writeFixtureBundle(V2, { version: "2.0.0", seed: 10 });
   for (const [v, d] of [
     ["1.0.0", A],
@@ -114,6 +119,12 @@ describe("reload", () => {
     }
     for (const v of order) expect(seen.some((s) => s.version === v)).toBe(true);
     expect(log.lines.filter((l) => /^reloaded/.test(l.msg)).length).toBe(3);
+    // C's features are new to the streams: its drift window was filled by the replay, not left empty.
+    const h = await server.get("/v1/health");
+    const rows = h.body.streams.find((s: { stream: string }) => s.stream === "c0").rows;
+    const drift = await server.get("/v1/drift?stream=c0");
+    expect(drift.status).toBe(200);
+    expect(drift.body.rows_in_window).toBe(Math.min(1440, rows - h.body.primary.warmup_bars));
   });
 
   it("keeps the old bundles serving when the new one is bad", async () => {
