@@ -17,6 +17,44 @@ import type { FeatureKernel, FeatureSpec, SeriesView } from "../types.ts";
 import { type ColumnSink, type FeaturePlan, partitionPlan, planFeatures } from "./feature-plan.ts";
 import { Resampler } from "./resampler.ts";
 
+/**
+ * The series a kernel reads: one class for every timeframe (a kernel that runs on 1m and on higher
+ * timeframes sees one shape of object), one instance per timeframe refreshed in place before each
+ * sub-block: the arrays of a growing series may have been reallocated, and `length` moves on.
+ */
+class KernelSeries implements SeriesView {
+  length = 0;
+  ts: Float64Array = EMPTY;
+  open: Float64Array = EMPTY;
+  high: Float64Array = EMPTY;
+  low: Float64Array = EMPTY;
+  close: Float64Array = EMPTY;
+  volume: Float64Array | null = null;
+  count: Float64Array = EMPTY;
+  constructor(readonly timeframe: TimeframeId) {}
+
+  refresh(
+    length: number,
+    ts: Float64Array,
+    open: Float64Array,
+    high: Float64Array,
+    low: Float64Array,
+    close: Float64Array,
+    volume: Float64Array | null,
+    count: Float64Array,
+  ): void {
+    this.length = length;
+    this.ts = ts;
+    this.open = open;
+    this.high = high;
+    this.low = low;
+    this.close = close;
+    this.volume = volume;
+    this.count = count;
+  }
+}
+const EMPTY: Float64Array = new Float64Array(0);
+
 /** Rows per sub-block of a push (see pushIndicators). */
 const SUB_BLOCK = 8192;
 
@@ -35,6 +73,8 @@ export interface FeatureEngineOptions extends ColumnSelection {
 interface TimeframeState {
   tf: TimeframeId;
   resampler: Resampler | null;
+  /** What this timeframe's kernels read, refreshed in place before each sub-block (see KernelSeries). */
+  view: KernelSeries;
   /** Series length before the current push. */
   before: number;
   /**
@@ -108,6 +148,7 @@ export class FeatureEngine {
               opts.hasVolume,
               Math.ceil((opts.expectedRows ?? 0) / timeframe(tf).minutes) + 1024,
             ),
+      view: new KernelSeries(tf),
       before: 0,
       runStart: new Int32Array(1),
       runSlot: new Int32Array(0),
@@ -159,9 +200,8 @@ export class FeatureEngine {
     // ranges are split (the streaming contract), so this changes nothing but speed.
     for (let at = from; at < to; at += SUB_BLOCK) {
       const end = Math.min(to, at + SUB_BLOCK);
-      const base = this.baseSeries(bars, end);
-      for (const s of this.tfStates) this.advanceTimeframe(s, bars, at, end, base);
-      for (const k of this.kernels) this.advanceKernel(k, at - from, end - at, out, base, buffers);
+      for (const s of this.tfStates) this.advanceTimeframe(s, bars, at, end);
+      for (const k of this.kernels) this.advanceKernel(k, at - from, end - at, out, buffers);
       for (const s of this.tfStates) s.before = s.resampler ? s.resampler.series.length : end;
     }
     this.rowsPushed = to;
@@ -184,29 +224,19 @@ export class FeatureEngine {
     }
   }
 
-  /** The 1m series as kernels see it: the bars up to `to`, nothing later. */
-  private baseSeries(bars: Bars, to: number): SeriesView {
+  /** Ones for the 1m series' `count` (every 1m bar aggregates one bar), at least `to` long. */
+  private onesUpTo(to: number): Float64Array {
     if (this.ones.length < to) {
       this.ones = new Float64Array(Math.max(to, this.expectedRows, this.ones.length * 2)).fill(1);
     }
-    return {
-      timeframe: "1m",
-      length: to,
-      ts: bars.ts,
-      open: bars.open,
-      high: bars.high,
-      low: bars.low,
-      close: bars.close,
-      volume: bars.volume,
-      count: this.ones,
-    };
+    return this.ones;
   }
 
-  private advanceTimeframe(s: TimeframeState, bars: Bars, from: number, to: number, base: SeriesView) {
+  private advanceTimeframe(s: TimeframeState, bars: Bars, from: number, to: number) {
     const n = to - from;
     if (!s.resampler) {
-      // 1m: row r's own bar is new bar r of this push (copied straight, no runs).
-      invariant(base.length === to, "1m series length");
+      // 1m: the bars up to `to`, nothing later; row r's own bar is new bar r (copied, no runs).
+      s.view.refresh(to, bars.ts, bars.open, bars.high, bars.low, bars.close, bars.volume, this.onesUpTo(to));
       return;
     }
     if (s.visible.length < n) {
@@ -216,6 +246,8 @@ export class FeatureEngine {
     }
     const vis = s.visible;
     s.resampler.push(bars, from, to, vis);
+    const g = s.resampler.series;
+    s.view.refresh(g.length, g.ts, g.open, g.high, g.low, g.close, g.volume, g.count);
     // visible count v -> scratch slot v - before (0 = the bar carried in from earlier pushes, or NaN).
     const before = s.before;
     const start = s.runStart;
@@ -241,11 +273,10 @@ export class FeatureEngine {
     at: number,
     n: number,
     out: readonly Float32Array[],
-    base: SeriesView,
     inputs: Float64Array[],
   ) {
     const s = k.tfState;
-    const series = s.resampler ? s.resampler.series : base;
+    const series = s.view;
     const from = s.before;
     const to = series.length;
     const m = to - from;
