@@ -39,6 +39,7 @@ import {
   transformOf,
 } from "../models/preprocessing.ts";
 import { engineFeatureRun, featuresWithRolls, rollsFromContracts, selectionOf } from "../rolls/index.ts";
+import { conformalScale } from "../train/conformal.ts";
 import type { FeatureFrame } from "../views/feature-frame.ts";
 import { ServedModels } from "./served-models.ts";
 
@@ -164,8 +165,12 @@ export async function predictBars(
   for (let i = 0; i < n; i++) rows[i] = first + i;
   const served = await ServedModels.open(p.bundle);
   const transform = transformOf(pre.featureNames, pre.scaler);
-  const computed = await served.run(n, pre.featureNames.length, (from, to, out) =>
-    modelInputRowMajor(frame, transform, rows, from, to, out),
+  const scale = served.needsScale ? conformalScale(bars.close).slice(first) : undefined;
+  const computed = await served.run(
+    n,
+    pre.featureNames.length,
+    (from, to, out) => modelInputRowMajor(frame, transform, rows, from, to, out),
+    scale,
   );
   await served.close();
   const outputs = new Map<string, Float64Array>();

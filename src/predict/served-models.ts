@@ -38,6 +38,18 @@ export const EnsembleSpecSchema = z.discriminatedUnion("method", [
 ]);
 export type EnsembleSpecJson = z.infer<typeof EnsembleSpecSchema>;
 
+export const ConformalFileSchema = z.strictObject({
+  format: z.literal("mlf-conformal"),
+  format_version: z.literal(1),
+  /** The per-bar scale the scores were normalised by (src/train/conformal.ts). */
+  scale: z.strictObject({
+    kind: z.literal("realized_volatility"),
+    window: z.int().min(2),
+    floor: z.number().positive(),
+  }),
+  fitted: z.unknown(),
+});
+
 export const CalibrationFileSchema = z.strictObject({
   format: z.literal("mlf-calibration"),
   format_version: z.literal(1),
@@ -95,7 +107,7 @@ export class ServedModels {
       );
     }
     const conformal =
-      CONFORMAL_FILE in m.files ? loadConformal(await bundle.readJson(CONFORMAL_FILE, z.unknown())) : null;
+      CONFORMAL_FILE in m.files ? loadConformal((await bundle.readJson(CONFORMAL_FILE, ConformalFileSchema)).fitted) : null;
     const served = [
       ...(ensemble === null ? bases[0]!.outputs : ensemble.outputs),
       ...(conformal ? ["uncertainty"] : []),
@@ -115,10 +127,17 @@ export class ServedModels {
   }
 
   /** The served outputs (calibrated) for `n` rows whose feature rows `fill` writes. */
+  /** Whether `run` needs the per-row conformal scale (realised volatility at each row's bar). */
+  get needsScale(): boolean {
+    return this.conformal !== null;
+  }
+
   async run(
     n: number,
     features: number,
     fill: (from: number, to: number, out: Float32Array) => void,
+    /** Per-row conformal scale (src/train/conformal.ts conformalScale at each row's bar), when needsScale. */
+    scale?: Float64Array,
   ): Promise<Map<string, Float64Array>> {
     const per: Record<string, Record<string, Float64Array>> = {};
     for (const b of this.bases) {
@@ -145,7 +164,9 @@ export class ServedModels {
       const point = raw.E_r;
       if (point === undefined)
         throw new BundleError("the bundle's conformal intervals need E_r, which its models do not produce");
-      raw = { ...raw, uncertainty: this.conformal.apply({ point }).uncertainty };
+      if (scale === undefined || scale.length !== n)
+        throw new BundleError("the bundle's conformal intervals need a per-row volatility scale");
+      raw = { ...raw, uncertainty: this.conformal.apply({ point, scale }).uncertainty };
     }
     const result = new Map<string, Float64Array>();
     for (const name of this.outputs) {

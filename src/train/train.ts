@@ -28,7 +28,7 @@ import type { OutputName } from "../registry/index.ts";
 import { futuresSummary } from "../rolls/index.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
-import { conformalTestMetrics, fitUncertainty } from "./conformal.ts";
+import { CONFORMAL_SCALE, conformalTestMetrics, fitUncertainty } from "./conformal.ts";
 import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
 import { ENSEMBLE_ID, type EnsembleFit, fitEnsemble } from "./ensemble.ts";
 import {
@@ -212,7 +212,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
       scored,
       calibrations,
       conformal
-        ? (rows) => ({ uncertainty: conformalTestMetrics(conformal.fitted, ds, servedScored, rows) })
+        ? (rows) => ({ uncertainty: conformalTestMetrics(conformal, ds, servedScored, rows) })
         : undefined,
     );
     lap("evaluate_s");
@@ -332,7 +332,15 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         `${JSON.stringify({ format: "mlf-calibration", format_version: 1, output: "p_up", models: chains }, null, 2)}\n`,
       );
     }
-    if (conformal) files.set(CONFORMAL_FILE, `${JSON.stringify(conformal.fitted.toJSON(), null, 2)}\n`);
+    if (conformal) {
+      const json = {
+        format: "mlf-conformal",
+        format_version: 1,
+        scale: CONFORMAL_SCALE,
+        fitted: conformal.fitted.toJSON(),
+      };
+      files.set(CONFORMAL_FILE, `${JSON.stringify(json, null, 2)}\n`);
+    }
     files.set("metrics.json", metricsText);
     files.set("config.json", `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
     const libraryVersions: Record<string, string> = { mlf: mlfVersion() };

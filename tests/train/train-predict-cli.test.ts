@@ -94,6 +94,7 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
     expect(files(runA)).toEqual([
       "bundle/calibration.json",
       "bundle/config.json",
+      "bundle/conformal.json",
       "bundle/manifest.json",
       "bundle/manifest.sha256.json",
       "bundle/metrics.json",
@@ -122,11 +123,25 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
     expect(metrics.test.test_split.evaluations).toBe(1);
     expect(metrics.dataset.has_volume).toBe(true);
     expect(metrics.served).toMatchObject({ model: "lightgbm", outputs: ["p_up", "E_r", "uncertainty"] });
-    // Split conformal fitted on val covers the test split's realised returns within 2 points of 90%.
-    const u = (metrics.test as { extra?: { uncertainty: { test_coverage: number; test_rows: number } } })
-      .extra!.uncertainty;
+    // Split conformal (normalised by realised volatility) fitted on val covers the test split's
+    // realised returns within 2 points of 90%, with widths that follow the volatility.
+    const u = (
+      metrics.test as {
+        extra?: {
+          uncertainty: {
+            test_coverage: number;
+            test_rows: number;
+            width_p10: number;
+            width_p90: number;
+            width_abs_error_corr: number;
+          };
+        };
+      }
+    ).extra!.uncertainty;
     expect(u.test_rows).toBeGreaterThan(1000);
     expect(Math.abs(u.test_coverage - 0.9)).toBeLessThanOrEqual(0.02);
+    expect(u.width_p90).toBeGreaterThan(1.5 * u.width_p10);
+    expect(u.width_abs_error_corr).toBeGreaterThan(0);
   });
 
   it("two runs of the same config, data and seed give the same bundle checksum and bytes", async () => {
