@@ -87,19 +87,22 @@ export function planFeatures(selection: ColumnSelection, specs?: readonly Featur
   return { outputs, kernels: [...kernels.values()], derived, timeframes };
 }
 
-/** Estimated CPU time per 1m row, in ns on the 2-vCPU VM (bench/features-kernels.ts; rough). */
+/**
+ * Estimated time per 1m row, in ns on the 2-vCPU VM (bench/features-kernels.ts; rough, and calibrated
+ * on block timings of 1M-row runs so that the main thread seldom waits for the worker).
+ */
 const NS = {
   /** A kernel of cost 1, per bar of its timeframe. */
   kernelBar: 35,
   /** Aligning one output column to the 1m grid, per row (1m: a copy; higher: filling runs). */
   align1m: 1,
-  alignHigher: 1.2,
+  alignHigher: 1.8,
   /** One higher-timeframe resampler, per 1m row. */
-  resample: 20,
+  resample: 30,
   /** Part 0 (the caller's thread): each derived column, per row... */
   derived: 4,
   /** ...and the targets, timestamps and batch of each row, plus the labels computed once. */
-  mainFixed: 130,
+  mainFixed: 80,
 } as const;
 
 /**
