@@ -4,7 +4,7 @@
  * 503 MODEL_UNAVAILABLE. Never NaN or infinity (BundleRuntime.run checks every output). Every
  * failure is counted and logged with its cause.
  */
-import { type BundleRuntime, ModelFailure } from "./bundle-runtime.ts";
+import { type BundleRuntime, ModelFailure, type ModelInput } from "./bundle-runtime.ts";
 import { ServeError } from "./errors.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
 import type { ServeLogger } from "./service.ts";
@@ -41,8 +41,8 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 /** The primary's outputs, else the fallback's (flagged), else MODEL_UNAVAILABLE. */
 export async function answerWithFallback(
   dep: { primary: BundleRuntime; fallback: BundleRuntime | null },
-  input: Float32Array,
-  fbInput: Float32Array | (() => Promise<Float32Array>) | null,
+  input: ModelInput,
+  fbInput: ModelInput | (() => Promise<ModelInput>) | null,
   ctx: AnswerContext,
 ): Promise<ModelAnswer> {
   const { what } = ctx;

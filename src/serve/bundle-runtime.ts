@@ -1,25 +1,33 @@
 /**
  * One loaded bundle ready to answer a feature row: verified on load (loadPredictor → loadBundle
- * checks every checksum and the schema), its feature plan checked against the engine, an
- * onnxruntime session opened once, the train-fitted scaler as per-column center/scale, the
- * calibration chain, and the optional drift reference.
+ * checks every checksum and the schema), its feature plan checked against the engine, what it
+ * serves opened once (ServedModels: the base model, or every base model and the ensemble's
+ * combination, then the calibration chain), the train-fitted scaler as per-column center/scale, and
+ * the optional drift reference.
  *
- * A row goes through exactly the functions `mlf predict` uses, with one row instead of many:
- * modelInputRowMajor (scale in float64, round to float32, non-finite → 0), runTabular (the same
- * single-threaded session options), then calibration of p_up. onnxruntime computes each row of a
- * batch independently, so the row's outputs are the bits predict writes for that bar (checked on
- * real data by tests/serve/acceptance.test.ts).
+ * A row goes through exactly the code `mlf predict` runs, with one row instead of many:
+ * modelInputRowMajor (scale in float64, round to float32, non-finite → 0), then ServedModels.run
+ * (onnxruntime with the same single-threaded session options, the ensemble, calibration of p_up).
+ * onnxruntime computes each row of a batch independently, so the row's outputs are the bits
+ * predict writes for that bar (checked on real data by tests/serve/acceptance.test.ts).
  */
 import { featureSchemaSha256 } from "../bundle/manifest.ts";
 import { BundleError } from "../core/errors.ts";
-import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
 import { type ColumnTransform, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
 import { type LoadedPredictor, loadPredictor } from "../predict/predict.ts";
+import { ENSEMBLE_FILE, ServedModels } from "../predict/served-models.ts";
+import { CONFORMAL_SCALE, conformalScale } from "../train/conformal.ts";
 import type { FeatureColumns } from "../views/feature-frame.ts";
 import { DRIFT_REFERENCE_FILE, DriftReferenceJson } from "./drift-reference.ts";
 import { type FeaturePlanSpec, planOf } from "./feature-plan.ts";
 
 const ROW0 = Int32Array.of(0);
+
+/** One bar's model input: the scaled feature row, and the conformal scale when the bundle needs one. */
+export interface ModelInput {
+  x: Float32Array;
+  scale: Float64Array | null;
+}
 
 /** Why a model gave no usable answer. */
 export class ModelFailure extends Error {
@@ -50,7 +58,7 @@ export class BundleRuntime {
     readonly dir: string,
     private readonly predictor: LoadedPredictor,
     readonly plan: FeaturePlanSpec,
-    private readonly session: TabularSession,
+    private readonly served: ServedModels,
     readonly drift: DriftReferenceJson | null,
     /** Why there is no drift reference, when there is none. */
     readonly driftNote: string | null,
@@ -108,46 +116,40 @@ export class BundleRuntime {
       driftNote = `bundle ${m.name} ${m.version} has no ${DRIFT_REFERENCE_FILE}: drift is not monitored`;
       notes.push(driftNote);
     }
-    const session = await openTabularSession(
-      predictor.onnx,
-      predictor.model.input_name,
-      `bundle ${dir} model ${predictor.model.name}`,
-    );
-    for (const o of predictor.outputs) {
-      if (!session.outputNames.includes(o)) {
-        await session.session.release();
-        throw new BundleError(
-          `bundle ${dir}: the model has no output "${o}" (it has ${session.outputNames.join(", ")})`,
-        );
-      }
-    }
-    return new BundleRuntime(dir, predictor, plan, session, drift, driftNote, notes);
+    const served = await ServedModels.open(predictor.bundle);
+    return new BundleRuntime(dir, predictor, plan, served, drift, driftNote, notes);
   }
 
+  /** The served model's name, or "ensemble". */
   get model(): string {
-    return this.predictor.model.name;
+    return ENSEMBLE_FILE in this.predictor.bundle.manifest.files ? "ensemble" : this.predictor.model.name;
   }
 
-  /** The model input for a feature row (row[j][0] is column j), exactly as predict builds it. */
-  input(row: readonly Float32Array[]): Float32Array {
+  /**
+   * What the models read for the bar at index `t` of `close`: its feature row (row[j][0] is column
+   * j) scaled exactly as predict does, and, for a bundle with conformal intervals, the bar's realised
+   * volatility scale (conformalScale over the closes up to it, as predict computes it on the file).
+   */
+  input(row: readonly Float32Array[], close: Float64Array, t: number): ModelInput {
     const frame: FeatureColumns = { length: 1, featureNames: this.featureNames, features: row };
-    const out = new Float32Array(this.featureNames.length);
-    modelInputRowMajor(frame, this.transform, ROW0, 0, 1, out);
-    return out;
+    const x = new Float32Array(this.featureNames.length);
+    modelInputRowMajor(frame, this.transform, ROW0, 0, 1, x);
+    if (!this.served.needsScale) return { x, scale: null };
+    const from = Math.max(0, t - CONFORMAL_SCALE.window);
+    return { x, scale: Float64Array.of(conformalScale(close.subarray(from, t + 1)).at(-1)!) };
   }
 
   /**
    * Outputs for one model input row; rejects with a ModelFailure when onnxruntime fails or any
    * output is not finite. Never resolves with NaN or infinity.
    */
-  async run(input: Float32Array): Promise<Record<string, number>> {
+  async run(input: ModelInput): Promise<Record<string, number>> {
     this.inFlight++;
     try {
       let raw: Map<string, Float64Array>;
       try {
-        raw = await runTabular(this.session, 1, input.length, this.outputs, (_from, _to, out) =>
-          out.set(input),
-        );
+        const { x, scale } = input;
+        raw = await this.served.run(1, x.length, (_from, _to, out) => out.set(x), scale ?? undefined);
       } catch (e) {
         throw new ModelFailure(
           "error",
@@ -156,11 +158,8 @@ export class BundleRuntime {
       }
       const result: Record<string, number> = {};
       for (const name of this.outputs) {
-        let values = raw.get(name)!;
-        if (name === "p_up" && this.predictor.calibration !== null)
-          values = this.predictor.calibration.apply(values);
-        const v = values[0]!;
-        if (!Number.isFinite(v)) {
+        const v = raw.get(name)?.[0];
+        if (v === undefined || !Number.isFinite(v)) {
           throw new ModelFailure(
             "non_finite",
             `model ${this.model} of ${this.name} ${this.version} gave ${name} = ${v}`,
@@ -184,7 +183,7 @@ export class BundleRuntime {
   private async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await this.session.session.release().catch(() => undefined);
+    await this.served.close().catch(() => undefined);
   }
 
   describe() {

@@ -13,7 +13,7 @@
 import type { Bars } from "../data/bars.ts";
 import { type AnswerContext, answerWithFallback } from "./answer.ts";
 import { type BarJson, barsFromJson, type ReloadBody } from "./bar-input.ts";
-import { BundleRuntime } from "./bundle-runtime.ts";
+import { BundleRuntime, type ModelInput } from "./bundle-runtime.ts";
 import { DEFAULT_DRIFT, DriftMonitor, type DriftOptions, type DriftReport } from "./drift.ts";
 import { ServeError } from "./errors.ts";
 import type { FeaturePlanSpec } from "./feature-plan.ts";
@@ -241,9 +241,12 @@ export class ServingService {
       return { ...base, outputs: null, warm: false, bundle_version: dep.primary.version, fallback: false };
     }
     // Both inputs are taken now, before any await: a later request may move the stream on.
-    const input = dep.primary.input(row);
+    const close = stream.history.view(false).close;
+    const t = stream.rows - 1;
+    const input = dep.primary.input(row, close, t);
     const fb = dep.fallback;
-    const fbInput = fb && stream.isWarm(fb.warmupBars) ? fb.input(stream.engine(fb.plan.key).row) : null;
+    const fbInput =
+      fb && stream.isWarm(fb.warmupBars) ? fb.input(stream.engine(fb.plan.key).row, close, t) : null;
     return {
       ...base,
       ...(await answerWithFallback(
@@ -296,15 +299,15 @@ export class ServingService {
       return Array.from(flat, (v) => Float32Array.of(v));
     };
     const row = await rowOf(dep.primary);
-    const input = dep.primary.input(row);
+    const input = dep.primary.input(row, bars.close, n - 1);
     const fb = dep.fallback;
-    let fbInput: Float32Array | null = null;
+    let fbInput: ModelInput | null = null;
     if (fb && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)) {
-      fbInput = fb.plan.key === dep.primary.plan.key ? fb.input(row) : null;
+      fbInput = fb.plan.key === dep.primary.plan.key ? fb.input(row, bars.close, n - 1) : null;
     }
     const lazyFallback =
       fb && fbInput === null && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)
-        ? async () => fb.input(await rowOf(fb))
+        ? async () => fb.input(await rowOf(fb), bars.close, n - 1)
         : null;
     const answer = await answerWithFallback(
       dep,
