@@ -46,9 +46,26 @@ export interface FileSinkOptions {
 interface Segment {
   bytes: Uint8Array;
   at: number;
-  /** The staging chunk to free once written (null for a region reference). */
-  chunk: Uint8Array | null;
+  /** The staging chunk the bytes lie in (null for a region reference). */
+  chunk: Chunk | null;
   done: Deferred;
+}
+
+/**
+ * A staging chunk. It is filled from the start; every segment boundary (a region reference in
+ * between) sends the part filled since the last one, and filling goes on after it, so a chunk
+ * carries many small segments and is free again once all of them are written.
+ */
+interface Chunk {
+  bytes: Uint8Array;
+  /** Offset of the first byte not yet sent. */
+  sent: number;
+  /** Offset of the next byte to fill. */
+  used: number;
+  /** File position of the byte at `sent`. */
+  at: number;
+  /** Segments sent and not yet written. */
+  pending: number;
 }
 
 export class FileSink extends AsyncByteQueue<Uint8Array> {
@@ -58,17 +75,14 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
   readonly stats = { referenced: 0, copied: 0 };
   private readonly memory: Uint8Array;
   private readonly regionEnd: number;
-  private readonly free: Uint8Array[];
+  private readonly free: Chunk[];
   private readonly queued: Segment[] = [];
   private unfinished: Deferred[] = [];
-  private current: Uint8Array | null = null;
-  private used = 0;
+  private current: Chunk | null = null;
   /** File position of the next byte received, the pending run excluded. */
   private received = 0;
   /** Region memory received but not yet sent: consecutive pieces that are one run of memory. */
   private run: { offset: number; length: number } | null = null;
-  /** File position where the current staging chunk starts. */
-  private chunkAt = 0;
   private readonly running = new Set<Promise<void>>();
   private failure: unknown = null;
 
@@ -88,9 +102,13 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
       return region;
     });
     this.regionEnd = at;
-    this.free = Array.from({ length: stagingChunks }, (_, k) =>
-      memory.subarray(at + k * CHUNK, at + (k + 1) * CHUNK),
-    ).reverse();
+    this.free = Array.from({ length: stagingChunks }, (_, k) => ({
+      bytes: memory.subarray(at + k * CHUNK, at + (k + 1) * CHUNK),
+      sent: 0,
+      used: 0,
+      at: 0,
+      pending: 0,
+    })).reverse();
   }
 
   /** Whether writes bypass the page cache (O_DIRECT accepted by the filesystem). */
@@ -145,10 +163,15 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
           : new Uint8Array(value);
     if (bytes.byteLength === 0) return;
     const offset = this.regionOffset(bytes);
-    if (offset >= 0 && this.run !== null && offset === this.run.offset + this.run.length) {
-      // The next column of a block: one run of memory, one run of the file.
-      this.run.length += bytes.byteLength;
-      return;
+    const run = this.run;
+    if (run !== null) {
+      const end = run.offset + run.length;
+      // The next column of a block, or the padding between two columns when the region holds the
+      // same bytes there: one run of memory, one run of the file.
+      if (offset === end || (offset < 0 && bytes.byteLength <= 8 && this.regionHolds(end, bytes))) {
+        run.length += bytes.byteLength;
+        return;
+      }
     }
     this.emitRun();
     if (offset >= 0) this.run = { offset, length: bytes.byteLength };
@@ -165,10 +188,9 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
     this.run = null;
     const bytes = this.memory.subarray(run.offset, run.offset + run.length);
     if (!this.direct) {
-      this.closeChunk();
+      this.sendStaged();
       this.enqueue(bytes, this.received, null);
       this.received += bytes.byteLength;
-      this.chunkAt = this.received;
       this.stats.referenced += bytes.byteLength;
       return;
     }
@@ -180,10 +202,9 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
       return;
     }
     this.copy(bytes.subarray(0, head));
-    this.closeChunk();
+    this.sendStaged();
     this.enqueue(bytes.subarray(head, head + whole), this.received, null);
     this.received += whole;
-    this.chunkAt = this.received;
     this.stats.referenced += whole;
     this.copy(bytes.subarray(head + whole));
   }
@@ -206,12 +227,13 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
     if (!file) return;
     try {
       this.emitRun();
-      if (this.current && this.used > 0) {
+      const c = this.current;
+      if (c && c.used > c.sent) {
         // O_DIRECT writes whole blocks: zero the padding, then cut the file back to its length.
-        const padded = this.direct ? roundUp(this.used, ALIGN) : this.used;
-        this.current.fill(0, this.used, padded);
-        this.enqueue(this.current.subarray(0, padded), this.chunkAt, this.current);
-        this.current = null;
+        const padded = this.direct ? c.sent + roundUp(c.used - c.sent, ALIGN) : c.used;
+        c.bytes.fill(0, c.used, padded);
+        c.used = padded;
+        this.sendStaged();
       }
       await this.flush();
       if (this.direct) await file.truncate(this.received);
@@ -239,44 +261,67 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
     return at;
   }
 
+  /** Whether region memory at `offset` holds exactly `bytes` (padding the writer adds). */
+  private regionHolds(offset: number, bytes: Uint8Array): boolean {
+    if (offset + bytes.byteLength > this.regionEnd) return false;
+    for (let k = 0; k < bytes.byteLength; k++) if (this.memory[offset + k] !== bytes[k]) return false;
+    return true;
+  }
+
   private copy(bytes: Uint8Array): void {
     this.stats.copied += bytes.byteLength;
     while (bytes.byteLength > 0) {
-      if (this.current === null) {
+      let c = this.current;
+      if (c === null || c.used === CHUNK) {
+        this.sendStaged();
+        if (c !== null) this.retire(c);
         const next = this.free.pop();
         invariant(
           next !== undefined,
           "feature file staging is full: flush() must be awaited between batches",
         );
-        this.current = next;
-        this.used = 0;
-        this.chunkAt = this.received;
+        next.sent = 0;
+        next.used = 0;
+        this.current = c = next;
       }
-      const n = Math.min(bytes.byteLength, CHUNK - this.used);
-      this.current.set(n === bytes.byteLength ? bytes : bytes.subarray(0, n), this.used);
-      this.used += n;
+      // Nothing unsent: the chunk's next segment starts where the file is now.
+      if (c.used === c.sent) c.at = this.received;
+      const n = Math.min(bytes.byteLength, CHUNK - c.used);
+      c.bytes.set(n === bytes.byteLength ? bytes : bytes.subarray(0, n), c.used);
+      c.used += n;
       this.received += n;
       bytes = bytes.subarray(n);
-      if (this.used === CHUNK) this.closeChunk();
     }
   }
 
-  /** Queues the staging chunk being filled (it ends on a block boundary whenever this is called). */
-  private closeChunk(): void {
-    if (this.current === null) return;
-    if (this.used > 0) this.enqueue(this.current.subarray(0, this.used), this.chunkAt, this.current);
-    else this.free.push(this.current);
-    this.current = null;
-    this.used = 0;
+  /**
+   * Sends what the current chunk holds since its last segment (it ends on a block boundary of the
+   * file whenever this is called); filling continues after it, at an aligned offset of memory too.
+   */
+  private sendStaged(): void {
+    const c = this.current;
+    if (c === null || c.used === c.sent) return;
+    const bytes = c.bytes.subarray(c.sent, c.used);
+    const at = c.at;
+    c.at += bytes.byteLength;
+    c.sent = c.used;
+    c.pending++;
+    this.enqueue(bytes, at, c);
   }
 
-  private enqueue(bytes: Uint8Array, at: number, chunk: Uint8Array | null): void {
-    // Large references go out in CHUNK-sized writes so that the disk gets work steadily.
+  /** A chunk that is no longer filled: free at once if nothing of it is in flight, else when written. */
+  private retire(c: Chunk): void {
+    if (this.current === c) this.current = null;
+    if (c.pending === 0) this.free.push(c);
+  }
+
+  private enqueue(bytes: Uint8Array, at: number, chunk: Chunk | null): void {
+    // Large references go out in CHUNK-sized writes so that the disk gets work steadily (a staging
+    // segment is never longer than a chunk).
     for (let k = 0; k < bytes.byteLength; k += CHUNK) {
-      const last = k + CHUNK >= bytes.byteLength;
       const done = deferred();
       this.unfinished.push(done);
-      this.queued.push({ bytes: bytes.subarray(k, k + CHUNK), at: at + k, chunk: last ? chunk : null, done });
+      this.queued.push({ bytes: bytes.subarray(k, k + CHUNK), at: at + k, chunk, done });
     }
     this.pump();
   }
@@ -294,7 +339,8 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
         })
         .finally(() => {
           this.running.delete(run);
-          if (seg.chunk) this.free.push(seg.chunk);
+          const c = seg.chunk;
+          if (c !== null && --c.pending === 0 && c !== this.current) this.free.push(c);
           seg.done.resolve();
           this.pump();
         });

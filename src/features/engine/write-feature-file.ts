@@ -98,6 +98,19 @@ function targetChildren(labels: Labels, from: number, to: number) {
   ];
 }
 
+/**
+ * Zeroes the bytes between consecutive columns (a block whose columns are not a multiple of 8 bytes
+ * long): the writer pads each column with zeros, and when memory holds the same bytes the sink sends
+ * the block as one run instead of one run per column.
+ */
+function zeroGaps(cols: readonly Float32Array[], stride: number): void {
+  for (const c of cols) {
+    const end = c.byteOffset + c.byteLength;
+    const gap = c.byteOffset + stride - end;
+    if (gap > 0) new Uint8Array(c.buffer, end, gap).fill(0);
+  }
+}
+
 /** Target columns of a block with every value valid: the same message header as real targets. */
 function placeholderTargets(n: number) {
   return [
@@ -253,6 +266,7 @@ export async function writeFeatureFile(
           const n = to - from;
           if (k >= setCount) await begun[k];
           const cols = await engine.finish();
+          zeroGaps(cols, stride(n));
           const ts = int64Of(bars.ts, from, to, tsBuf.subarray(0, n));
           writer.write(batchOf(n, ts, cols, targetsOf(k)));
           targets.delete(k);

@@ -94,6 +94,44 @@ describe("FileSink", () => {
     });
   }
 
+  it("writes padded columns right whether or not the memory between them holds the padding", async () => {
+    // 4999 float32 rows: 19,996 bytes, padded with 4 zero bytes as Arrow pads every buffer; 300
+    // columns: many runs and small staged pieces per batch, more than the staging area has chunks.
+    const columns = 300;
+    const rows = 4999;
+    const stride = 20_000;
+    for (const zeroed of [true, false]) {
+      const path = join(dir, `padded-${zeroed}.bin`);
+      const sink = await FileSink.open(path, {
+        batchBytes: 2 ** 20,
+        regions: [columns * stride, columns * stride],
+      });
+      const next = random(5);
+      const parts: Uint8Array[] = [];
+      const emit = (p: Uint8Array) => {
+        parts.push(p.slice());
+        sink.write(p);
+      };
+      for (let batch = 0; batch < 4; batch++) {
+        emit(new Uint8Array(8 * (3 + (next() % 25))).map(() => next() >>> 24));
+        const region = sink.regions[batch % 2];
+        const base = region.byteOffset + sink.alignedOffset(sink.position);
+        const bytes = new Uint8Array(region.buffer, base, columns * stride);
+        bytes.fill(zeroed ? 0 : 0xee);
+        for (let j = 0; j < columns; j++) {
+          const col = new Float32Array(region.buffer, base + j * stride, rows);
+          for (let r = 0; r < rows; r++) col[r] = (next() % 1000) / 7;
+          emit(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+          emit(new Uint8Array(4));
+        }
+        await sink.flush();
+      }
+      await sink.closeFile();
+      const want = Buffer.concat(parts);
+      expect(Buffer.compare(readFileSync(path), want)).toBe(0);
+    }
+  });
+
   it("writes an empty file and a file shorter than one block", async () => {
     for (const bytes of [new Uint8Array(0), new Uint8Array([1, 2, 3])]) {
       const path = join(dir, `small-${bytes.length}.bin`);

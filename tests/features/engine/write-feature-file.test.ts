@@ -134,4 +134,25 @@ describe("writeFeatureFile on several threads", () => {
     );
     for (const f of files.slice(1)) expect(Buffer.compare(files[0], f)).toBe(0);
   });
+
+  it("writes the same bytes with columns padded between them (odd block length)", async () => {
+    // 1023 rows: 4092-byte columns that Arrow pads to 4096, so no block is a multiple of the disk's.
+    const config = parseConfig({ features: { chunk_rows: 1023 } });
+    const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
+    const files = await Promise.all(
+      [1, 2].map(async (threads) => {
+        const out = join(dir, `odd${threads}.arrow`);
+        await writeFeatureFile({ bars, meta: metaOf(bars), config, outPath: out, labels, threads });
+        return readFileSync(out);
+      }),
+    );
+    expect(Buffer.compare(files[0], files[1])).toBe(0);
+    const table = tableFromIPC(files[0]);
+    const engine = new FeatureEngine({ hasVolume: true });
+    const expected = engine.columns.map(() => new Float32Array(3000));
+    engine.push(bars, 0, 3000, expected);
+    engine.columns.forEach((c, j) => {
+      expect(table.getChild(c.name)!.toArray()).toEqual(expected[j]);
+    });
+  });
 });
