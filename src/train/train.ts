@@ -26,6 +26,7 @@ import { preprocessingToJson } from "../models/preprocessing.ts";
 import { CONFORMAL_FILE } from "../predict/served-models.ts";
 import type { OutputName } from "../registry/index.ts";
 import { futuresSummary } from "../rolls/index.ts";
+import { computeDriftReference, DRIFT_REFERENCE_FILE, driftReferenceText } from "../serve/drift-reference.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
 import { CONFORMAL_SCALE, conformalTestMetrics, fitUncertainty } from "./conformal.ts";
@@ -341,6 +342,8 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
       };
       files.set(CONFORMAL_FILE, `${JSON.stringify(json, null, 2)}\n`);
     }
+    // Reference distributions of every feature over the train rows only, for drift monitoring in serving.
+    files.set(DRIFT_REFERENCE_FILE, driftReferenceText(computeDriftReference(ds.frame, ds.split.train)));
     files.set("metrics.json", metricsText);
     files.set("config.json", `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`);
     const libraryVersions: Record<string, string> = { mlf: mlfVersion() };

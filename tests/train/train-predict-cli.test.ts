@@ -95,6 +95,7 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
       "bundle/calibration.json",
       "bundle/config.json",
       "bundle/conformal.json",
+      "bundle/drift_reference.json",
       "bundle/manifest.json",
       "bundle/manifest.sha256.json",
       "bundle/metrics.json",
