@@ -20,6 +20,7 @@ import { CONFORMAL_SCALE, conformalScale } from "../train/conformal.ts";
 import type { FeatureColumns } from "../views/feature-frame.ts";
 import { DRIFT_REFERENCE_FILE, DriftReferenceJson } from "./drift-reference.ts";
 import { type FeaturePlanSpec, planOf } from "./feature-plan.ts";
+import { rowBatchWidth } from "./row-batch.ts";
 
 const ROW0 = Int32Array.of(0);
 
@@ -64,6 +65,8 @@ export class BundleRuntime {
     readonly driftNote: string | null,
     /** What the operator should know about this bundle (logged at load). */
     readonly notes: readonly string[],
+    /** Copies of a row evaluated together so it takes predict's code path (row-batch.ts). */
+    readonly rowBatch: number,
   ) {
     const m = predictor.bundle.manifest;
     this.name = m.name;
@@ -117,7 +120,20 @@ export class BundleRuntime {
       notes.push(driftNote);
     }
     const served = await ServedModels.open(predictor.bundle);
-    return new BundleRuntime(dir, predictor, plan, served, drift, driftNote, notes);
+    const features = predictor.pre.featureNames.length;
+    const batch = await rowBatchWidth(
+      (rows, fill) =>
+        served.run(
+          rows,
+          features,
+          (_from, _to, out) => fill(out),
+          served.needsScale ? new Float64Array(rows).fill(1e-3) : undefined,
+        ),
+      features,
+      m.outputs,
+    );
+    if (batch.note) notes.push(`bundle ${m.name} ${m.version}: ${batch.note}`);
+    return new BundleRuntime(dir, predictor, plan, served, drift, driftNote, notes, batch.width);
   }
 
   /** The served model's name, or "ensemble". */
@@ -149,7 +165,15 @@ export class BundleRuntime {
       let raw: Map<string, Float64Array>;
       try {
         const { x, scale } = input;
-        raw = await this.served.run(1, x.length, (_from, _to, out) => out.set(x), scale ?? undefined);
+        const w = this.rowBatch;
+        raw = await this.served.run(
+          w,
+          x.length,
+          (_from, _to, out) => {
+            for (let k = 0; k < w; k++) out.set(x, k * x.length);
+          },
+          scale === null ? undefined : w === 1 ? scale : new Float64Array(w).fill(scale[0]!),
+        );
       } catch (e) {
         throw new ModelFailure(
           "error",
@@ -194,6 +218,7 @@ export class BundleRuntime {
       model: this.model,
       dir: this.dir,
       warmup_bars: this.warmupBars,
+      row_batch: this.rowBatch,
       features: this.featureNames.length,
       outputs: [...this.outputs],
       drift_reference: this.drift !== null,

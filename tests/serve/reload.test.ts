@@ -13,7 +13,7 @@ import { barJson, barsJson, removeDir, synthBars, tempDir, writeFixtureBundle } 
 import { memoryLogger, predictedByBar, type TestServer, testServer } from "./http-client.ts";
 
 const dir = tempDir();
-const bars = synthBars(3400, 51);
+const bars = synthBars(9000, 51);
 const A = join(dir, "a");
 const B = join(dir, "b");
 const C = join(dir, "c");
@@ -91,11 +91,13 @@ describe("reload", () => {
       await until(400);
       // SIGHUP reloads the current paths: B again (a retrained bundle written in place).
       process.emit("SIGHUP");
+      while (log.lines.filter((l) => /^reloaded/.test(l.msg)).length < 2)
+        await new Promise((r) => setTimeout(r, 5));
       await until(650);
       const r2 = await server.post("/v1/admin/reload", { bundle: C });
       expect(r2.status).toBe(200);
       expect(r2.body.primary.version).toBe("1.2.0");
-      await until(900);
+      while (seen.filter((x) => x.version === "1.2.0").length < 150) await new Promise((r) => setTimeout(r, 5));
       stop = true;
     })();
     await Promise.all([admin, ...Array.from({ length: CLIENTS }, (_, c) => client(c))]);
