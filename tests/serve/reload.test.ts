@@ -97,7 +97,8 @@ describe("reload", () => {
       const r2 = await server.post("/v1/admin/reload", { bundle: C });
       expect(r2.status).toBe(200);
       expect(r2.body.primary.version).toBe("1.2.0");
-      while (seen.filter((x) => x.version === "1.2.0").length < 150) await new Promise((r) => setTimeout(r, 5));
+      while (seen.filter((x) => x.version === "1.2.0").length < 150)
+        await new Promise((r) => setTimeout(r, 5));
       stop = true;
     })();
     await Promise.all([admin, ...Array.from({ length: CLIENTS }, (_, c) => client(c))]);
