@@ -86,6 +86,8 @@ function row(label: string, m: Measured, out: string, load: number): string {
 const bars = Number(values.bars);
 const runs = Number(values.runs);
 execFileSync("node", [join(REPO_ROOT, "scripts", "bundle.mjs")], { stdio: "inherit" });
+const bundled =
+  spawnSync("node", [join(REPO_ROOT, "scripts", "bundle.mjs"), "--check"], { encoding: "utf8" }).status === 0;
 const csv = join(dir, `synth-${bars}.csv`);
 if (!existsSync(csv)) {
   execFileSync("node", [MLF, "data", "synth", "--bars", String(bars), "--seed", "1", "--out", csv], {
@@ -99,7 +101,7 @@ if (!values["skip-nq"] && existsSync(REAL_DATA.nq))
   inputs.push({ label: "NQ csv.gz (no volume)", path: REAL_DATA.nq });
 
 console.log(
-  `node ${process.version}, nproc ${availableParallelism()} (${cpus()[0]?.model}), ${new Date().toISOString()}`,
+  `node ${process.version}, nproc ${availableParallelism()} (${cpus()[0]?.model}), ${new Date().toISOString()}, mlf ${bundled ? "precompiled (dist/)" : "from source through tsx (the build is stale)"}`,
 );
 console.log(
   "| UTC | input → output filesystem | rows | columns | wall s | user s | sys s | peak RSS MB | output MB | load |",
