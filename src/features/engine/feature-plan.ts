@@ -88,21 +88,22 @@ export function planFeatures(selection: ColumnSelection, specs?: readonly Featur
 }
 
 /**
- * Estimated time per 1m row, in ns on the 2-vCPU VM (bench/features-kernels.ts; rough, and calibrated
- * on block timings of 1M-row runs so that the main thread seldom waits for the worker).
+ * Estimated time per 1m row, in ns on the 2-vCPU VM (bench/features-kernels.ts; rough). Calibrated on
+ * 1M-row runs between two signals that the loaded machine made disagree: per-thread CPU time (main
+ * thread busier) and per-block waits (main thread waiting for the worker).
  */
 const NS = {
   /** A kernel of cost 1, per bar of its timeframe. */
   kernelBar: 35,
   /** Aligning one output column to the 1m grid, per row (1m: a copy; higher: filling runs). */
   align1m: 1,
-  alignHigher: 1.8,
+  alignHigher: 1.5,
   /** One higher-timeframe resampler, per 1m row. */
-  resample: 30,
+  resample: 25,
   /** Part 0 (the caller's thread): each derived column, per row... */
   derived: 4,
   /** ...and the targets, timestamps and batch of each row, plus the labels computed once. */
-  mainFixed: 80,
+  mainFixed: 100,
 } as const;
 
 /**
