@@ -6,6 +6,12 @@ import * as ort from "onnxruntime-node";
 import { BundleError } from "../core/errors.ts";
 
 export const ONNX_BATCH_ROWS = 16_384;
+/** Batches are padded to a multiple of this many rows (the widest row packet probed in serving). */
+export const ROW_PACKET = 16;
+
+function padded(n: number): number {
+  return Math.ceil(n / ROW_PACKET) * ROW_PACKET;
+}
 
 export interface TabularSession {
   inputName: string;
@@ -56,21 +62,28 @@ export async function runTabular(
     }
   }
   const result = new Map(outputs.map((o) => [o, new Float64Array(rows)] as const));
-  const buffer = new Float32Array(Math.min(rows, ONNX_BATCH_ROWS) * features);
+  const buffer = new Float32Array(padded(Math.min(rows, ONNX_BATCH_ROWS)) * features);
   for (let from = 0; from < rows; from += ONNX_BATCH_ROWS) {
     const to = Math.min(rows, from + ONNX_BATCH_ROWS);
-    const view = buffer.subarray(0, (to - from) * features);
-    fill(from, to, view);
-    const feeds = { [s.inputName]: new ort.Tensor("float32", view, [to - from, features]) };
+    const n = to - from;
+    // onnxruntime's vectorised kernels handle a batch's last (n mod packet) rows on a scalar path
+    // whose result can differ in the last bit; repeating the last row up to a multiple of ROW_PACKET
+    // sends every real row down the vector path, so a bar's outputs do not depend on how many bars
+    // the file has (src/serve/row-batch.ts measures the same effect for serving).
+    const m = padded(n);
+    const view = buffer.subarray(0, m * features);
+    fill(from, to, view.subarray(0, n * features));
+    for (let r = n; r < m; r++) view.copyWithin(r * features, (n - 1) * features, n * features);
+    const feeds = { [s.inputName]: new ort.Tensor("float32", view, [m, features]) };
     const out = await s.session.run(feeds, [...outputs]);
     for (const o of outputs) {
       const data = out[o]!.data as Float32Array | Float64Array;
-      if (data.length !== to - from) {
+      if (data.length !== m) {
         throw new BundleError(
-          `output "${o}" has ${data.length} values for ${to - from} rows; expected shape [batch]`,
+          `output "${o}" has ${data.length} values for ${m} rows; expected shape [batch]`,
         );
       }
-      result.get(o)!.set(data, from);
+      result.get(o)!.set(data.subarray(0, n), from);
     }
   }
   return result;
