@@ -150,7 +150,8 @@ def train(
     history: list[dict[str, float]] = []
     resumed_from = 0
     if checkpoint is not None and checkpoint[0].exists():
-        saved = torch.load(checkpoint[0], weights_only=False)
+        # weights_only: a checkpoint file is data (tensors, numbers, dicts), never code to unpickle.
+        saved = torch.load(checkpoint[0], weights_only=True)
         if saved.get("key") == checkpoint[1]:
             model.load_state_dict(saved["model"])
             optimizer.load_state_dict(saved["optimizer"])
