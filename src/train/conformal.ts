@@ -5,9 +5,10 @@
  */
 import type { ExperimentConfig } from "../config/schema.ts";
 import { ConfigError } from "../core/errors.ts";
+import { pearson } from "../evaluation/index.ts";
 import { type FittedConformal, fitSplitConformal } from "../inference/conformal/index.ts";
 import type { Dataset } from "./dataset.ts";
-import type { Scored } from "./evaluate.ts";
+import { pick, type Scored } from "./evaluate.ts";
 import { REALIZED_VOL_WINDOW, realizedVolatility } from "./volatility.ts";
 
 /**
@@ -27,10 +28,6 @@ export function conformalScale(close: Float64Array): Float64Array {
   for (let i = 0; i < vol.length; i++)
     vol[i] = Number.isNaN(vol[i]!) ? Number.NaN : Math.max(vol[i]!, CONFORMAL_SCALE.floor);
   return vol;
-}
-
-function pick(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (r) => values[r]!);
 }
 
 export function fitUncertainty(
@@ -101,26 +98,10 @@ export function conformalTestMetrics(
     scale: CONFORMAL_SCALE,
     width_p10: sorted.length ? sorted[Math.floor(0.1 * (sorted.length - 1))]! : null,
     width_p90: sorted.length ? sorted[Math.floor(0.9 * (sorted.length - 1))]! : null,
-    width_abs_error_corr: pearsonOf(widths, errors),
+    width_abs_error_corr: pearson(Float64Array.from(widths), Float64Array.from(errors)),
     target_coverage: fitted.coverage,
     test_rows: n,
     test_coverage: n > 0 ? inside / n : null,
     mean_width: n > 0 ? width / n : null,
   };
-}
-
-function pearsonOf(a: number[], b: number[]): number | null {
-  const n = a.length;
-  if (n < 2) return null;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : null;
 }

@@ -44,7 +44,8 @@ function upTarget(label: Float64Array, rows: Int32Array): Float64Array {
   return y;
 }
 
-function pick(values: Float64Array, rows: Int32Array): Float64Array {
+/** values[rows[k]] for each k. */
+export function pick(values: Float64Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
   return out;
