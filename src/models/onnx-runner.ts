@@ -6,8 +6,12 @@ import * as ort from "onnxruntime-node";
 import { BundleError } from "../core/errors.ts";
 
 export const ONNX_BATCH_ROWS = 16_384;
-/** Batches are padded to a multiple of this many rows (the widest row packet probed in serving). */
-export const ROW_PACKET = 16;
+/**
+ * Batches are padded to a multiple of this many rows: onnxruntime's shipped x86-64 and arm64 builds
+ * process doubles in packets of two (src/serve/row-batch.ts measures the width per bundle for serving,
+ * which passes that many copies, so a single live bar costs no more than the padding requires).
+ */
+export const ROW_PACKET = 2;
 
 function padded(n: number): number {
   return Math.ceil(n / ROW_PACKET) * ROW_PACKET;
