@@ -15,6 +15,10 @@ hand one HeadTrees per requested output to `tree_ensemble_model`. The graph:
 - `row_nan` is 0 for rows whose features are all finite and NaN otherwise (sum over x * 0), so a row
   with a non-finite feature has no prediction, as the fitters' native predictions say too (same
   contract as logistic). Missing-value routing is still emitted faithfully for completeness.
+- `sorted_heads` (the quantile heads, by ascending level) are put in order per row by a compare-exchange
+  network of Min/Max (bubble order), so q05 <= q50 <= q95 holds in every served row. Min and Max pick
+  one of their inputs, so the sorted values are the unsorted ones exactly (the fitters sort their
+  native predictions the same way, and parity stays exact).
 - ai.onnx.ml TreeEnsemble opset 5 (onnxruntime >= 1.18; onnxruntime-node 1.30 runs it) keeps the
   input type end to end, so scores are summed in double; the older TreeEnsembleRegressor always
   outputs float32, which would cost ~1e-7 of parity.
@@ -138,13 +142,44 @@ def tree_ensemble_node(head: HeadTrees, input_name: str, output_name: str) -> on
     )
 
 
+def sort_network(names: Sequence[str], suffix: str) -> list[onnx.NodeProto]:
+    """Nodes reading `<name><suffix>` for each name and writing `<name>` in ascending order per row:
+    bubble-order compare-exchanges (Min to the lower slot, Max to the upper), then Identity."""
+    current = [f"{n}{suffix}" for n in names]
+    nodes: list[onnx.NodeProto] = []
+    step = 0
+    for i in range(len(names) - 1):
+        for j in range(len(names) - 1 - i):
+            low, high = f"sort{step}_min", f"sort{step}_max"
+            nodes.append(helper.make_node("Min", [current[j], current[j + 1]], [low], name=low))
+            nodes.append(helper.make_node("Max", [current[j], current[j + 1]], [high], name=high))
+            current[j], current[j + 1] = low, high
+            step += 1
+    nodes += [
+        helper.make_node("Identity", [c], [n], name=f"{n}_sorted")
+        for c, n in zip(current, names, strict=True)
+    ]
+    return nodes
+
+
 def tree_ensemble_model(
-    graph_name: str, n_features: int, heads: Sequence[HeadTrees], zero_band: float = 0.0
+    graph_name: str,
+    n_features: int,
+    heads: Sequence[HeadTrees],
+    zero_band: float = 0.0,
+    sorted_heads: Sequence[str] = (),
 ) -> onnx.ModelProto:
     """float32 `features` [N, f] → one float64 [N] output per head, named like the head.
 
     `zero_band` > 0: inputs with |x| <= zero_band are read as 0.0 before the trees, as LightGBM does
-    (it drops such values from a row, and a dropped value is 0)."""
+    (it drops such values from a row, and a dropped value is 0). `sorted_heads`: heads whose values are
+    put in that order per row (quantile heads, by ascending level)."""
+    head_names = {h.name for h in heads}
+    if not set(sorted_heads) <= head_names:
+        raise ValueError(
+            f"tree_onnx: sorted_heads {list(sorted_heads)} are not all heads of {sorted(head_names)}"
+        )
+    sort = len(sorted_heads) >= 2
     x64 = "features_f64"
     nodes = [
         helper.make_node("Cast", [INPUT_NAME], [x64], to=TensorProto.DOUBLE, name="features_to_f64"),
@@ -180,8 +215,11 @@ def tree_ensemble_model(
         if head.logistic:
             nodes.append(helper.make_node("Sigmoid", [margin], [f"{name}_value"]))
             margin = f"{name}_value"
-        nodes.append(helper.make_node("Add", [margin, "row_nan"], [name], name=f"{name}_output"))
+        out = f"{name}_unsorted" if sort and name in sorted_heads else name
+        nodes.append(helper.make_node("Add", [margin, "row_nan"], [out], name=f"{name}_output"))
         outputs.append(helper.make_tensor_value_info(name, TensorProto.DOUBLE, [None]))
+    if sort:
+        nodes += sort_network(sorted_heads, "_unsorted")
     graph = helper.make_graph(
         nodes,
         graph_name,

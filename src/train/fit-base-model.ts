@@ -4,14 +4,21 @@
  * predictions are what evaluation, calibration and the bundle use; the worker's native predictions
  * on the same rows are kept only to measure parity, and a model whose ONNX graph does not reproduce
  * them within PARITY_TOLERANCE is refused.
+ *
+ * A `feature_matrix` model reads one preprocessed feature row per sample; a `window_tensor` model
+ * reads the L rows ending at the sample (window-runner.ts), sent to the worker as window frames
+ * (window-frames.ts). Every split row has a full window past the feature warm-up (Dataset.sampleStart),
+ * so both kinds score the same rows and nothing downstream sees a missing prediction.
  */
 import type { BaseModelConfig } from "../config/schema.ts";
-import { WorkerError } from "../core/errors.ts";
+import { ConfigError, WorkerError } from "../core/errors.ts";
 import { modelInputColumns, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
+import { windowFill, windowLengthOf } from "../models/window-runner.ts";
 import { findModel, type OutputName } from "../registry/index.ts";
 import type { ColumnSet } from "../workers/arrow-frames.ts";
 import type { WorkerPool } from "../workers/pool.ts";
 import type { outputNames as OUTPUT_HEADS } from "../workers/protocol/messages.ts";
+import { type WindowFrame, windowFrame } from "../workers/window-frames.ts";
 import type { Dataset } from "./dataset.ts";
 import { fitChecked } from "./fit-checked.ts";
 
@@ -21,6 +28,9 @@ export { PARITY_TOLERANCE } from "./fit-checked.ts";
 export const OUTPUT_TARGETS: Partial<Record<OutputName, "target_label" | "target_ret">> = {
   p_up: "target_label",
   E_r: "target_ret",
+  q05: "target_ret",
+  q50: "target_ret",
+  q95: "target_ret",
 };
 
 export interface FittedBaseModel {
@@ -28,6 +38,10 @@ export interface FittedBaseModel {
   name: string;
   outputs: readonly OutputName[];
   params: Record<string, unknown>;
+  /** The input the ONNX graph takes: feature rows, or windows of L rows. */
+  view: "feature_matrix" | "window_tensor";
+  /** One sample's shape: [f] or [L, f]. */
+  inputShape: number[];
   onnx: Uint8Array;
   inputName: string;
   opset: number;
@@ -57,8 +71,9 @@ function concatRows(a: Int32Array, b: Int32Array): Int32Array {
 
 /**
  * The model inputs of a run, built once and shared by every base model: scaled feature columns of the
- * train, val and val+test rows, and the target columns. Built before any worker starts, so the seconds
- * this takes on millions of rows never starve the workers' heartbeats.
+ * train, val and val+test rows, and the target columns; for each window length of the config, the
+ * window frames of the same rows. Built before any worker starts, so the seconds this takes on
+ * millions of rows never starve the workers' heartbeats.
  */
 export interface ModelFrames {
   train: ColumnSet;
@@ -66,9 +81,35 @@ export interface ModelFrames {
   predict: ColumnSet;
   predictRows: Int32Array;
   targets: { train: Map<string, Float32Array>; valid: Map<string, Float32Array> };
+  /** Window frames by window length L (targets included in train and valid). */
+  windows: Map<number, { train: WindowFrame; valid: WindowFrame; predict: WindowFrame }>;
 }
 
-export function buildModelFrames(ds: Dataset): ModelFrames {
+const TARGET_COLUMNS = ["target_label", "target_ret"] as const;
+
+/** The window frame of `rows` (scaled and imputed like every model input), targets included when asked. */
+export function windowFrameOf(ds: Dataset, rows: Int32Array, L: number, withTargets: boolean): WindowFrame {
+  return windowFrame(ds.frame, rows, L, {
+    scaler: ds.scaler,
+    impute: true,
+    ...(withTargets
+      ? {
+          targets: TARGET_COLUMNS.map(
+            (t) => [t, t === "target_label" ? ds.labels.label : ds.labels.ret] as const,
+          ),
+        }
+      : {}),
+  });
+}
+
+/** The frame columns a fit needs: features (and window_end), plus only the targets its heads use. */
+export function fitColumns(frame: WindowFrame, targets: readonly string[]): ColumnSet {
+  return frame.columns.filter(
+    ([name]) => !(TARGET_COLUMNS as readonly string[]).includes(name) || targets.includes(name),
+  );
+}
+
+export function buildModelFrames(ds: Dataset, windowLengths: readonly number[] = []): ModelFrames {
   const { split } = ds;
   const predictRows = concatRows(split.val, split.test);
   const named = (rows: Int32Array): ColumnSet => {
@@ -83,6 +124,16 @@ export function buildModelFrames(ds: Dataset): ModelFrames {
     predict: named(predictRows),
     predictRows,
     targets: { train: targets(split.train), valid: targets(split.val) },
+    windows: new Map(
+      [...new Set(windowLengths)].map((L) => [
+        L,
+        {
+          train: windowFrameOf(ds, split.train, L, true),
+          valid: windowFrameOf(ds, split.val, L, true),
+          predict: windowFrameOf(ds, predictRows, L, false),
+        },
+      ]),
+    ),
   };
 }
 
@@ -119,23 +170,44 @@ export async function fitBaseModel(
 
   const f = ds.frame.featureNames.length;
   const transform = transformOf(ds.frame.featureNames, ds.scaler);
-  const {
-    outcome,
-    predictions: viaOnnx,
-    parity,
-  } = await fitChecked(pool, {
+  const base = {
     what: `model "${model.id}"`,
     fitter: entry.fitter,
     params: model.config,
     seed,
     heads,
     features: f,
-    train: withTargets(frames.train, frames.targets.train),
-    valid: withTargets(frames.valid, frames.targets.valid),
-    predict: frames.predict,
     predictRows: predictRows.length,
-    fill: (from, to, out) => modelInputRowMajor(ds.frame, transform, predictRows, from, to, out),
-  });
+  };
+  const L = windowLengthOf(model);
+  if (model.view !== "feature_matrix" && L === null) {
+    throw new ConfigError(
+      `base_models ${model.id}: view ${model.view} is not trained by mlf train yet; use feature_matrix or window_tensor`,
+      `base_models.${model.id}.view`,
+    );
+  }
+  let fit: Awaited<ReturnType<typeof fitChecked>>;
+  if (L === null) {
+    fit = await fitChecked(pool, {
+      ...base,
+      train: withTargets(frames.train, frames.targets.train),
+      valid: withTargets(frames.valid, frames.targets.valid),
+      predict: frames.predict,
+      fill: (from, to, out) => modelInputRowMajor(ds.frame, transform, predictRows, from, to, out),
+    });
+  } else {
+    const w = frames.windows.get(L);
+    if (w === undefined) throw new ConfigError(`no window frames were built for L = ${L}`, "base_models");
+    fit = await fitChecked(pool, {
+      ...base,
+      train: fitColumns(w.train, targets),
+      valid: fitColumns(w.valid, targets),
+      predict: w.predict.columns,
+      fill: windowFill(ds.frame, transform, predictRows, L),
+      window: { shape: w.train.inputShape, sampleFrameRows: w.predict.sampleFrameRows },
+    });
+  }
+  const { outcome, predictions: viaOnnx, parity } = fit;
 
   const nVal = split.val.length;
   const val = new Map<string, Float64Array>();
@@ -149,6 +221,8 @@ export async function fitBaseModel(
     name: model.name,
     outputs,
     params: model.config,
+    view: L === null ? "feature_matrix" : "window_tensor",
+    inputShape: L === null ? [f] : [L, f],
     onnx: outcome.onnx.bytes,
     inputName: outcome.onnx.inputName,
     opset: outcome.onnx.opset,

@@ -2,7 +2,11 @@
 
 A boosting fitter fits one booster per requested output head on the same feature matrix:
 - p_up: binary classifier of "up" (target_label > 0) against {0, -1}, on labelled rows;
-- E_r: regressor of target_ret (l2 or huber loss, `e_r_objective`), on rows with a known return.
+- E_r: regressor of target_ret (l2 or huber loss, `e_r_objective`), on rows with a known return;
+- q05 / q50 / q95 (fitters that declare them): quantile regressors of target_ret (pinball loss at
+  alpha 0.05 / 0.5 / 0.95). The requested quantile heads are sorted per row where they are combined,
+  in the ONNX graph and in the native predictions alike, so q05 <= q50 <= q95 always holds (independent
+  quantile fits can cross on some rows); valid metrics are those of the unsorted heads.
 Rows with a non-finite feature are dropped (TypeScript sends finite, imputed features; this is a
 defence); rows whose target is unknown for a head weigh 0 in that head, so every head shares one binned
 copy of the rows. Each booster early-stops on the valid frame (`early_stopping_rounds`, 0 = off) and keeps its
@@ -45,6 +49,8 @@ HUBER_DELTA = Real(default=None, low=0.0, low_inclusive=False, nullable=True)
 PROGRESS_INTERVAL_S = 0.25
 #: Rows per native prediction batch (bounds the memory of per-tree leaf matrices).
 PREDICT_BATCH = 65_536
+#: The quantile heads and their levels (alpha of the pinball loss), ascending.
+QUANTILES: Mapping[str, float] = {"q05": 0.05, "q50": 0.5, "q95": 0.95}
 
 
 def unit_weights(w: F64 | None, rows: int) -> npt.NDArray[np.float32]:
@@ -73,6 +79,11 @@ class HeadData:
     @property
     def classifier(self) -> bool:
         return self.output == "p_up"
+
+    @property
+    def quantile(self) -> float | None:
+        """The level of a quantile head (q05 → 0.05), None for p_up / E_r."""
+        return QUANTILES.get(self.output)
 
     @property
     def train_targets(self) -> F64:
@@ -118,11 +129,17 @@ def huber_delta(params: Mapping[str, Any], y: F64) -> float:
 
 
 def score_head(output: str, prefix: str, y: F64, pred: F64) -> dict[str, float]:
-    """Valid metrics: log loss, AUC, accuracy, Brier for p_up; RMSE, MAE, correlation for E_r."""
+    """Valid metrics: log loss, AUC, accuracy, Brier for p_up; RMSE, MAE, correlation for E_r; pinball
+    loss and the share of rows at or below the prediction (ideally the level) for a quantile head."""
     if y.size == 0:
         return {}
     metrics = {f"{prefix}_rows": float(y.size)}
-    if output == "p_up":
+    alpha = QUANTILES.get(output)
+    if alpha is not None:
+        error = y - pred
+        metrics[f"{prefix}_pinball"] = float(np.mean(np.maximum(alpha * error, (alpha - 1.0) * error)))
+        metrics[f"{prefix}_below"] = float(np.mean(y <= pred))
+    elif output == "p_up":
         p = np.clip(pred, 1e-15, 1 - 1e-15)
         metrics[f"{prefix}_log_loss"] = float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
         metrics[f"{prefix}_accuracy"] = float(np.mean((pred > 0.5) == (y > 0.5)))
@@ -165,6 +182,17 @@ class IterationReport:
             total_epochs=self._rounds,
             losses={f"{self._output}_valid": float(valid_loss or 0.0)} if finite else None,
         )
+
+
+def sort_quantiles(predictions: dict[str, F64]) -> None:
+    """Puts the quantile heads present in order per row (in place): the smallest value to the lowest
+    level. The same values the graph's compare-exchange network (tree_onnx.py) gives, bit for bit."""
+    names = [q for q in QUANTILES if q in predictions]
+    if len(names) < 2:
+        return
+    ordered = np.sort(np.stack([predictions[q] for q in names], axis=1), axis=1)
+    for j, q in enumerate(names):
+        predictions[q] = np.ascontiguousarray(ordered[:, j])
 
 
 def native_predictions(head: BoostedHead, features: F32) -> F64:
@@ -239,7 +267,11 @@ class BoostingFitter:
 
         progress("export")
         model = tree_ensemble_model(
-            f"{self.model_id}_trees", len(names), [h.trees for h in heads], zero_band=self.zero_band
+            f"{self.model_id}_trees",
+            len(names),
+            [h.trees for h in heads],
+            zero_band=self.zero_band,
+            sorted_heads=[q for q in QUANTILES if q in frames.output_names],
         )
 
         progress("predict")
@@ -249,6 +281,7 @@ class BoostingFitter:
             output.name: native_predictions(head, x_predict) if x_predict is not None else np.empty(0)
             for output, head in zip(frames.outputs, heads, strict=True)
         }
+        sort_quantiles(predictions)
         return FitResult(
             onnx=model.SerializeToString(),
             input_name=INPUT_NAME,

@@ -1,4 +1,6 @@
-"""LightGBM gradient-boosted trees: p_up (binary) and E_r (huber or l2 regression) on a feature matrix.
+"""LightGBM gradient-boosted trees on a feature matrix: p_up (binary), E_r (huber or l2 regression) and
+the quantiles q05 / q50 / q95 of the forward return (objective "quantile", alpha 0.05 / 0.5 / 0.95;
+sorted per row where the heads are combined, boosting.py).
 
 Deterministic: deterministic=True, force_col_wise=True, a fixed num_threads and the seed for every RNG
 (LightGBM's `seed` derives the bagging, feature-fraction and data-sampling seeds), so the same data,
@@ -87,6 +89,7 @@ class LightGBMFitter(BoostingFitter):
     model_id = "lightgbm"
     library = "lightgbm"
     zero_band = ZERO_THRESHOLD
+    outputs: tuple[str, ...] = ("p_up", "E_r", "q05", "q50", "q95")
     params: Mapping[str, ParamSpec] = {
         "n_estimators": Integer(default=500, low=1, high=100_000),
         "learning_rate": Real(default=0.05, low=0.0, low_inclusive=False, high=1.0),
@@ -130,6 +133,8 @@ class LightGBMFitter(BoostingFitter):
         metrics: dict[str, float] = {}
         if data.classifier:
             objective: dict[str, Any] = {"objective": "binary", "metric": "binary_logloss"}
+        elif data.quantile is not None:
+            objective = {"objective": "quantile", "metric": "quantile", "alpha": data.quantile}
         elif params["e_r_objective"] == "huber":
             metrics["E_r_huber_delta"] = huber_delta(params, data.train_targets)
             objective = {"objective": "huber", "metric": "huber", "alpha": metrics["E_r_huber_delta"]}

@@ -38,9 +38,9 @@ export const lightgbm: ModelEntry = {
   name: "lightgbm",
   family: "boosting",
   description:
-    "LightGBM gradient-boosted trees; p_up by binary log loss, E_r by regression on the forward return",
+    "LightGBM gradient-boosted trees; p_up by binary log loss, E_r by regression on the forward return, q05/q50/q95 by pinball loss (sorted per row)",
   views: ["feature_matrix"],
-  outputs: ["p_up", "E_r"],
+  outputs: ["p_up", "E_r", "q05", "q50", "q95"],
   causal: true,
   zeroShot: false,
   params,
