@@ -67,6 +67,14 @@ export const ModelEntrySchema = z.strictObject({
   model: z.string().min(1),
   file: z.string(),
   input_name: z.string().min(1),
+  /**
+   * What the graph's input holds: one feature row per sample (`feature_matrix`, shape [f]) or the L
+   * feature rows ending at the sample (`window_tensor`, shape [L, f]). Absent: feature_matrix over the
+   * bundle's feature schema (bundles written before window models were trained).
+   */
+  view: z.enum(["feature_matrix", "window_tensor"]).optional(),
+  /** One sample's shape (without the batch axis), when `view` is given. */
+  input_shape: z.array(z.int().min(1)).min(1).max(2).optional(),
   outputs: z.array(z.string().min(1)).min(1),
   opset: z.int().min(1),
   params: z.record(z.string(), z.unknown()),
@@ -145,6 +153,15 @@ export const BundleManifestSchema = z.strictObject(manifestShape).superRefine((m
     const expected = `${MODELS_DIR}/${model.name}.onnx`;
     if (model.file !== expected) issue(["models", i, "file"], `is "${model.file}", expected "${expected}"`);
     else if (!(model.file in m.files)) issue(["models", i, "file"], `"${model.file}" is not listed in files`);
+    const shape = model.input_shape;
+    if ((model.view === undefined) !== (shape === undefined)) {
+      issue(["models", i, "input_shape"], "view and input_shape are given together or not at all");
+    } else if (shape !== undefined && shape.length !== (model.view === "window_tensor" ? 2 : 1)) {
+      issue(
+        ["models", i, "input_shape"],
+        `a ${model.view} sample is ${model.view === "window_tensor" ? "[L, f]" : "[f]"}, got [${shape.join(", ")}]`,
+      );
+    }
   });
   const referenced = {
     preprocessing: m.preprocessing,

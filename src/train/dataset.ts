@@ -8,6 +8,7 @@ import type { ExperimentConfig } from "../config/schema.ts";
 import type { Bars } from "../data/bars.ts";
 import { type Labels, tripleBarrierLabels } from "../labels/triple-barrier.ts";
 import { warmupBarsOf } from "../models/warmup.ts";
+import { windowWarmupBars } from "../models/window-runner.ts";
 import { type InputMeta, loadInput } from "../pipeline/load-input.ts";
 import {
   dropUnusableRows,
@@ -30,8 +31,14 @@ export interface Dataset {
   meta: InputMeta;
   labels: Labels;
   frame: FeatureFrame;
-  /** Rows before this index are feature warm-up: never trained, evaluated or predicted on. */
+  /** Rows before this index are feature warm-up: no feature is trusted there. */
   warmupBars: number;
+  /**
+   * The first row any model trains on, is evaluated on or predicts: the feature warm-up plus the
+   * longest window model's L − 1 bars, so every window of every sample lies past the warm-up and all
+   * models score the same rows (equal to warmupBars when no model reads windows).
+   */
+  sampleStart: number;
   split: SplitResult;
   scaler: ScalerParams;
   /** The contract, its rolls and sessions, and how rolls are handled (src/rolls). */
@@ -78,14 +85,16 @@ export async function buildDataset(
   );
 
   const warmupBars = warmupBarsOf(frame.featureNames);
-  const usable = rollUsableRows(bars.length, futures.rolls, futures.handling, warmupBars);
-  const trainable = labelsFrom(labels, warmupBars);
+  const sampleStart = warmupBars + windowWarmupBars(config.base_models);
+  // Under roll masking a sample's look-back (features and window) must not span a roll either.
+  const usable = rollUsableRows(bars.length, futures.rolls, futures.handling, sampleStart);
+  const trainable = labelsFrom(labels, sampleStart);
   const rollMaskedRows = dropUnusableRows(trainable.t1Index, usable);
   const split = chronologicalSplit(trainable, bars.length, splitParams(config.splits));
   const scaler = fitScaler("standard", frame.featureNames, frame.features, split.train);
   report(
     "splits",
-    `train ${split.train.length} / val ${split.val.length} / test ${split.test.length} (warm-up ${warmupBars} bars, purged ${split.dropped.purged}, embargoed ${split.dropped.embargoed})`,
+    `train ${split.train.length} / val ${split.val.length} / test ${split.test.length} (warm-up ${sampleStart} bars, purged ${split.dropped.purged}, embargoed ${split.dropped.embargoed})`,
   );
-  return { bars, meta, labels, frame, warmupBars, split, scaler, futures, rollMaskedRows };
+  return { bars, meta, labels, frame, warmupBars, sampleStart, split, scaler, futures, rollMaskedRows };
 }

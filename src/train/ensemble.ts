@@ -4,7 +4,8 @@
  *
  * - stacking: purged K-fold over the train rows (ensemble.oof: purge by label end, embargo after each
  *   test fold); every base model is refitted on each fold's train rows (early stopping on the val
- *   split, as in the main fit) and predicts that fold's test rows through its ONNX graph in Node, so
+ *   split, as in the main fit; a window model on those rows' windows) and predicts that fold's test
+ *   rows through its ONNX graph in Node, so
  *   each train row gets exactly one out-of-fold prediction from a model that never saw it. The
  *   meta-learner is fitted in a worker on those OOF meta-features only; on val/test (and in serving)
  *   it reads the meta-features built, with the same plan, from the full-train base models.
@@ -16,11 +17,18 @@ import type { BaseModelConfig, ExperimentConfig } from "../config/schema.ts";
 import { assembleOof, type Fold, purgedKFold } from "../cv/index.ts";
 import { buildMetaFeatures, combineVoting, type StackingPlan, stackingPlan } from "../ensembles/index.ts";
 import { modelInputColumns, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
+import { windowFill, windowLengthOf } from "../models/window-runner.ts";
 import { findMetaLearner, findModel, type OutputName } from "../registry/index.ts";
 import type { ColumnSet } from "../workers/arrow-frames.ts";
 import type { WorkerPool } from "../workers/pool.ts";
 import type { Dataset, StageReporter } from "./dataset.ts";
-import { type FittedBaseModel, type ModelFrames, OUTPUT_TARGETS } from "./fit-base-model.ts";
+import {
+  type FittedBaseModel,
+  fitColumns,
+  type ModelFrames,
+  OUTPUT_TARGETS,
+  windowFrameOf,
+} from "./fit-base-model.ts";
 import { fitChecked, type Head } from "./fit-checked.ts";
 
 export const META_MODEL_ID = "ensemble_meta";
@@ -57,6 +65,8 @@ export interface EnsembleFit {
     name: string;
     onnx: Uint8Array;
     inputName: string;
+    /** Meta-features per row: the meta-learner's input width. */
+    inputWidth: number;
     opset: number;
     params: Record<string, unknown>;
     parity: Record<string, { rows: number; max_abs_diff: number }>;
@@ -130,18 +140,36 @@ async function outOfFold(
         config.base_models.map(async (m) => {
           const heads = headsOf(m);
           const used = [...new Set(heads.map((h) => h.target as "target_label" | "target_ret"))];
-          const fit = await fitChecked(pool, {
+          const base = {
             what: `model "${m.id}" fold ${k + 1}`,
             fitter: findModel(m.name)!.fitter,
             params: m.config,
             seed: config.seed,
             heads,
             features: f,
-            train: [...train, ...used.map((t) => [t, targets.get(t)!] as const)],
-            valid: [...frames.valid, ...used.map((t) => [t, frames.targets.valid.get(t)!] as const)],
-            predict,
             predictRows: fold.test.length,
-            fill: (from, to, buf) => modelInputRowMajor(ds.frame, transform, fold.test, from, to, buf),
+          };
+          const L = windowLengthOf(m);
+          if (L === null) {
+            const fit = await fitChecked(pool, {
+              ...base,
+              train: [...train, ...used.map((t) => [t, targets.get(t)!] as const)],
+              valid: [...frames.valid, ...used.map((t) => [t, frames.targets.valid.get(t)!] as const)],
+              predict,
+              fill: (from, to, buf) => modelInputRowMajor(ds.frame, transform, fold.test, from, to, buf),
+            });
+            return { m, fit };
+          }
+          // A window model's fold is fitted on the windows of the fold's train rows, like its main fit.
+          const foldTrain = windowFrameOf(ds, fold.train, L, true);
+          const foldTest = windowFrameOf(ds, fold.test, L, false);
+          const fit = await fitChecked(pool, {
+            ...base,
+            train: fitColumns(foldTrain, used),
+            valid: fitColumns(frames.windows.get(L)!.valid, used),
+            predict: foldTest.columns,
+            fill: windowFill(ds.frame, transform, fold.test, L),
+            window: { shape: foldTrain.inputShape, sampleFrameRows: foldTest.sampleFrameRows },
           });
           return { m, fit };
         }),
@@ -197,7 +225,7 @@ export async function fitEnsemble(
   const oofByModel: Record<string, Record<string, Float64Array>> = {};
   for (const [key, values] of Object.entries(result.predictions)) {
     const [id, output] = key.split(".") as [string, string];
-    (oofByModel[id] ??= {})[output] = values;
+    oofByModel[id] = { ...oofByModel[id], [output]: values };
   }
   const metaTrain = buildMetaFeatures(plan, oofByModel);
   const metaVal = buildMetaFeatures(plan, predictionsOf(models, "val"));
@@ -266,6 +294,7 @@ export async function fitEnsemble(
       name: learner.name,
       onnx: fit.outcome.onnx.bytes,
       inputName: fit.outcome.onnx.inputName,
+      inputWidth: k,
       opset: fit.outcome.onnx.opset,
       params: e.meta_config,
       parity: fit.parity,

@@ -1,11 +1,13 @@
 /**
  * One fit on a worker, kept only if its ONNX graph reproduces the worker: the request goes to the
- * pool, the returned graph runs in onnxruntime-node on the `predict` rows (whose row-major inputs
- * `fill` writes), and every output must match the worker's native predictions on those rows within
- * PARITY_TOLERANCE. Used for base models, their out-of-fold refits and stacking meta-learners alike.
+ * pool, the returned graph runs in onnxruntime-node on the `predict` samples (whose row-major inputs
+ * `fill` writes: feature rows, or [L, f] windows for a window_tensor fit), and every output must match
+ * the worker's native predictions on those samples within PARITY_TOLERANCE. Used for base models,
+ * their out-of-fold refits and stacking meta-learners alike.
  */
 import { WorkerError } from "../core/errors.ts";
-import { openTabularSession, runTabular } from "../models/onnx-runner.ts";
+import { ONNX_BATCH_ROWS, openTabularSession, runBatched } from "../models/onnx-runner.ts";
+import { windowBatchSamples } from "../models/window-runner.ts";
 import type { ColumnSet } from "../workers/arrow-frames.ts";
 import type { FitOutcome } from "../workers/jobs.ts";
 import type { WorkerPool } from "../workers/pool.ts";
@@ -31,20 +33,27 @@ export async function fitChecked(
     params: Record<string, unknown>;
     seed: number;
     heads: readonly Head[];
+    /** feature_matrix fits: features per row. Ignored when `window` is given. */
     features: number;
     train: ColumnSet;
     valid: ColumnSet;
     predict: ColumnSet;
     predictRows: number;
     fill: (from: number, to: number, out: Float32Array) => void;
+    /**
+     * A window_tensor fit: input shape [L, f], and the frame row of each predict sample (the worker
+     * answers one prediction per frame row of a window frame, window-frames.ts).
+     */
+    window?: { shape: [number, number]; sampleFrameRows: Int32Array };
   },
 ): Promise<CheckedFit> {
+  const w = req.window;
   const outcome = await pool.fit({
     modelId: req.fitter,
     params: req.params,
     seed: req.seed,
-    view: "feature_matrix",
-    inputShape: [req.features],
+    view: w ? "window_tensor" : "feature_matrix",
+    inputShape: w ? [...w.shape] : [req.features],
     outputs: [...req.heads],
     train: req.train,
     valid: req.valid,
@@ -52,11 +61,14 @@ export async function fitChecked(
   });
   const names = req.heads.map((h) => h.name);
   const session = await openTabularSession(outcome.onnx.bytes, outcome.onnx.inputName, req.what);
-  const viaOnnx = await runTabular(session, req.predictRows, req.features, names, req.fill);
+  const viaOnnx = w
+    ? await runBatched(session, req.predictRows, w.shape, names, req.fill, windowBatchSamples(...w.shape))
+    : await runBatched(session, req.predictRows, [req.features], names, req.fill, ONNX_BATCH_ROWS);
   await session.session.release();
   const parity: CheckedFit["parity"] = {};
   for (const name of names) {
-    const native = outcome.predictions.columns.get(name);
+    const column = outcome.predictions.columns.get(name);
+    const native = column && w ? Float64Array.from(w.sampleFrameRows, (r) => Number(column[r])) : column;
     const onnx = viaOnnx.get(name)!;
     if (native === undefined || native.length !== onnx.length) {
       throw new WorkerError(

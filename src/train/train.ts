@@ -23,6 +23,7 @@ import { replaceDirectory } from "../core/replace-dir.ts";
 import { canonicalJson, fingerprintConfig } from "../data/fingerprint.ts";
 import { mlfVersion } from "../features/engine/feature-file-metadata.ts";
 import { preprocessingToJson } from "../models/preprocessing.ts";
+import { windowLengthOf } from "../models/window-runner.ts";
 import { CONFORMAL_FILE } from "../predict/served-models.ts";
 import type { OutputName } from "../registry/index.ts";
 import { futuresSummary } from "../rolls/index.ts";
@@ -162,7 +163,10 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     lap("dataset_s");
 
     report("fit", `${config.base_models.map((m) => m.id).join(", ")} on ${ds.split.train.length} train rows`);
-    const frames = buildModelFrames(ds);
+    const frames = buildModelFrames(
+      ds,
+      config.base_models.flatMap((m) => windowLengthOf(m) ?? []),
+    );
     const pool = await WorkerPool.start({
       ...poolOptionsFromConfig(config.workers),
       ...(opts.onWorkerEvent !== undefined ? { onEvent: opts.onWorkerEvent } : {}),
@@ -359,7 +363,8 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         fingerprints: metrics.fingerprints,
         symbol: config.symbol,
         feature_schema: { names: [...names], dtypes, sha256: featureSchemaSha256(names, dtypes) },
-        warmup_bars: ds.warmupBars,
+        // The bars before the first one a prediction is made for: feature warm-up plus window length.
+        warmup_bars: ds.sampleStart,
         input: { view: "feature_matrix", shape: ["batch", names.length] },
         outputs: [...servedOutputs],
         models: [
@@ -368,6 +373,8 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
             model: m.name,
             file: `models/${m.id}.onnx`,
             input_name: m.inputName,
+            view: m.view,
+            input_shape: [...m.inputShape],
             outputs: [...m.outputs],
             opset: m.opset,
             params: m.params,
@@ -379,6 +386,8 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
                   model: ensemble.meta.name,
                   file: `models/${ensemble.meta.id}.onnx`,
                   input_name: ensemble.meta.inputName,
+                  view: "feature_matrix" as const,
+                  input_shape: [ensemble.meta.inputWidth],
                   outputs: [...ensemble.outputs],
                   opset: ensemble.meta.opset,
                   params: ensemble.meta.params,

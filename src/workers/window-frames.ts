@@ -28,6 +28,11 @@ export interface WindowFrameOptions {
   readonly scaler?: ScalerParams;
   /** Target columns by name (e.g. target_label, target_ret), indexed by source row. */
   readonly targets?: ReadonlyArray<readonly [name: string, values: ArrayLike<number>]>;
+  /**
+   * Replace non-finite scaled values by 0, the bundle's impute rule (models/preprocessing.ts), so the
+   * frame holds exactly the model-input rows `mlf train` and `mlf predict` feed the ONNX graph.
+   */
+  readonly impute?: boolean;
 }
 
 export interface WindowFrame {
@@ -80,6 +85,7 @@ export function windowFrame(
     const c = center[j]!;
     const s = scale[j]!;
     for (let i = 0; i < n; i++) out[i] = (col[sourceRows[i]!]! - c) / s;
+    if (opts.impute) for (let i = 0; i < n; i++) if (!Number.isFinite(out[i]!)) out[i] = 0;
     return [frame.featureNames[j]!, out] as const;
   });
   columns.push([WINDOW_END, Float32Array.from(marks)]);
