@@ -15,6 +15,6 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import mlf_workers, zmq, pyarrow, sklearn, skl2onnx, lightgbm, xgboost, torch, pytest" 2>/dev/null; then
+if ! .venv/bin/python -c "import mlf_workers, zmq, pyarrow, sklearn, skl2onnx, lightgbm, xgboost, hmmlearn, torch, pytest" 2>/dev/null; then
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
 fi

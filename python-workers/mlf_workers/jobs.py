@@ -41,6 +41,19 @@ class Job:
     cancelled: threading.Event = field(default_factory=threading.Event)
 
 
+@dataclass
+class EstimateJob:
+    """An `estimate`: one estimator over one train frame; the artefact is JSON-able parameters."""
+
+    job_id: str
+    estimator: Any
+    params: dict[str, Any]
+    seed: int
+    header: Header
+    frames: list[Any]
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+
 class JobProgress:
     """The Progress the fitter sees: sends progress messages, raises CancelledError at every call."""
 
@@ -113,13 +126,13 @@ class Executor:
     def __init__(self, headers: HeaderFactory, outbox: Outbox) -> None:
         self._headers = headers
         self._outbox = outbox
-        self._queue: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Job | EstimateJob] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="mlf-fit", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def submit(self, job: Job) -> None:
+    def submit(self, job: Job | EstimateJob) -> None:
         self._queue.put(job)
 
     def _send(self, final: bool, header: Header, payload: list[Any]) -> None:
@@ -129,7 +142,11 @@ class Executor:
     def _loop(self) -> None:
         while True:
             job = self._queue.get()
-            header, payload = self._run(job, self._send)
+            payload: list[Any]
+            if isinstance(job, EstimateJob):
+                header, payload = self._estimate(job), []
+            else:
+                header, payload = self._run(job, self._send)
             try:
                 self._send(True, header, payload)
             except Exception as exc:  # last resort: the pool must always hear how the job ended
@@ -165,6 +182,39 @@ class Executor:
             message = f"{job.model_id}: {type(exc).__name__}: {exc}"
             log.warning("job %s failed: %s", job.job_id, message)
             return error_header(self._headers, "FIT_FAILED", message, job.job_id, traceback.format_exc()), []
+
+    def _estimate(self, job: EstimateJob) -> Header:
+        """Runs an estimator; no progress messages (fits of parameters take seconds, not minutes)."""
+        name = job.estimator.estimator_id
+        try:
+            started = time.perf_counter()
+            (spec,) = job.header["frames"]
+            (frame,) = job.frames
+            table = read_arrow(frame)
+            if table.num_rows != spec["rows"]:
+                raise FrameError(f"'train' frame announces {spec['rows']} rows but carries {table.num_rows}")
+            outcome = job.estimator.estimate(table, job.params, job.seed)
+            if job.cancelled.is_set():
+                raise CancelledError(job.job_id)
+            return self._headers.make(
+                "estimate_result",
+                job_id=job.job_id,
+                estimator_id=name,
+                fit_seconds=float(time.perf_counter() - started),
+                metrics={k: float(v) for k, v in outcome.metrics.items() if np.isfinite(v)},
+                library_versions=dict(outcome.library_versions),
+                fitted=outcome.fitted,
+            )
+        except CancelledError:
+            return error_header(
+                self._headers, "CANCELLED", f"job {job.job_id} cancelled by the pool", job.job_id
+            )
+        except FrameError as exc:
+            return error_header(self._headers, "MALFORMED", str(exc), job.job_id, traceback.format_exc())
+        except Exception as exc:
+            message = f"{name}: {type(exc).__name__}: {exc}"
+            log.warning("job %s failed: %s", job.job_id, message)
+            return error_header(self._headers, "FIT_FAILED", message, job.job_id, traceback.format_exc())
 
     @staticmethod
     def _decode(job: Job) -> FitFrames:

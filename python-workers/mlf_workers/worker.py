@@ -12,7 +12,7 @@ import logging
 import os
 import platform
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import zmq
@@ -20,12 +20,13 @@ import zmq
 import mlf_workers
 from mlf_workers.device import detect_device
 from mlf_workers.frames import reencode
-from mlf_workers.jobs import Executor, Job, Outbox, error_header
+from mlf_workers.jobs import EstimateJob, Executor, Job, Outbox, error_header
 from mlf_workers.lifeline import ParentWatch
 from mlf_workers.models import (
     Fitter,
     InvalidParamsError,
     describe_params,
+    estimators,
     resolve_outputs,
     validate_params,
 )
@@ -41,7 +42,7 @@ EXIT_POOL_GONE = 4
 EXIT_PARENT_GONE = 5
 
 #: Messages only a worker sends; receiving one means the peer is confused.
-WORKER_TO_POOL = frozenset({"hello", "progress", "result", "error", "echo_reply"})
+WORKER_TO_POOL = frozenset({"hello", "progress", "result", "estimate_result", "error", "echo_reply"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class WorkerConfig:
     endpoint: str
     worker_id: str
     fitters: dict[str, Fitter]
+    #: Parameter-artefact fits (`estimate` messages), by estimator_id.
+    estimators: dict[str, Any] = field(default_factory=estimators)
     hello_timeout_ms: int = 30_000
     pool_timeout_beats: int = 10
     #: Generous: the pool may be busy for seconds preparing a multi-GB payload on a loaded machine, and a
@@ -92,7 +95,7 @@ class Worker:
         self.parent = ParentWatch(config.parent_pid)
         self.heartbeat_ms: int | None = None  # set by hello_ack
         self.pool_seen = time.monotonic()
-        self.busy: Job | None = None
+        self.busy: Job | EstimateJob | None = None
 
     # ---------------------------------------------------------------- sending
     def send(self, header: Header, payload: list[Any] | None = None) -> None:
@@ -236,6 +239,8 @@ class Worker:
         kind = message.type
         if kind == "fit":
             self.start_fit(message)
+        elif kind == "estimate":
+            self.start_estimate(message)
         elif kind == "cancel":
             if self.busy is not None and self.busy.job_id == header["job_id"]:
                 log.info("cancelling job %s", header["job_id"])
@@ -285,6 +290,31 @@ class Worker:
         self.busy = Job(
             job_id, fitter.model_id, fitter, params, int(header["seed"]), header, list(message.frames)
         )
+        self.executor.submit(self.busy)
+
+    def start_estimate(self, message: Message) -> None:
+        header = message.header
+        job_id = header["job_id"]
+        if self.busy is not None:
+            self.send_error(
+                "INTERNAL", f"worker is busy with job {self.busy.job_id}; one job at a time", job_id
+            )
+            return
+        estimator = self.config.estimators.get(header["estimator_id"])
+        if estimator is None:
+            known = ", ".join(sorted(self.config.estimators))
+            self.send_error(
+                "UNKNOWN_MODEL",
+                f"estimator {header['estimator_id']!r} is not fitted here (known: {known})",
+                job_id,
+            )
+            return
+        try:
+            params = validate_params(estimator.estimator_id, estimator.params, header["params"])
+        except InvalidParamsError as exc:
+            self.send_error("INVALID_PARAMS", str(exc), job_id)
+            return
+        self.busy = EstimateJob(job_id, estimator, params, int(header["seed"]), header, list(message.frames))
         self.executor.submit(self.busy)
 
     def forward_job_messages(self) -> None:

@@ -106,3 +106,24 @@ export function decodeFitResult(
     predictions,
   };
 }
+
+/** An `estimate` (proto/README.md): one train frame of observables, parameters back as JSON. */
+export interface EstimateRequest {
+  estimatorId: string;
+  params: Record<string, unknown>;
+  seed: number;
+  /** Columns in order (float64 keeps standardised observables exact). */
+  train: ColumnSet;
+  timeoutMs?: number;
+}
+
+export interface EstimateOutcome {
+  jobId: string;
+  workerId: string;
+  estimatorId: string;
+  fitSeconds: number;
+  metrics: Record<string, number>;
+  libraryVersions: Record<string, string>;
+  /** The estimator's fitted parameters, unvalidated: the caller parses them with its own schema. */
+  fitted: Record<string, unknown>;
+}

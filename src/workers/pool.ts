@@ -14,8 +14,16 @@
  */
 import { rmSync } from "node:fs";
 import { WorkerError } from "../core/errors.ts";
+import { encodeArrowFrame } from "./arrow-frames.ts";
 import { onProcessExit } from "./exit-guard.ts";
-import { decodeFitResult, encodeFitRequest, type FitOutcome, type FitRequest } from "./jobs.ts";
+import {
+  decodeFitResult,
+  type EstimateOutcome,
+  type EstimateRequest,
+  encodeFitRequest,
+  type FitOutcome,
+  type FitRequest,
+} from "./jobs.ts";
 import { describeExit, LocalWorkerProcess } from "./local-process.ts";
 import {
   cancelledError,
@@ -281,8 +289,9 @@ export class WorkerPool {
         return;
       }
       case "result":
+      case "estimate_result":
       case "echo_reply": {
-        const attemptId = header.type === "result" ? header.job_id : header.request_id;
+        const attemptId = header.type === "echo_reply" ? header.request_id : header.job_id;
         const job = this.currentJob(slot, attemptId);
         if (job === undefined) return;
         const running = slot.state === "busy";
@@ -372,6 +381,46 @@ export class WorkerPool {
           attempts: job.attempts,
           predictRows,
         });
+      },
+    });
+  }
+
+  /** Submits an estimate (a fit whose artefact is parameters, e.g. the regime HMM; estimate.ts). */
+  estimate(request: EstimateRequest): Promise<EstimateOutcome> {
+    let frame: Uint8Array;
+    try {
+      frame = encodeArrowFrame(request.train);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const rows = request.train[0]?.[1].length ?? 0;
+    return this.submit<EstimateOutcome>({
+      label: request.estimatorId,
+      device: undefined,
+      timeoutMs: request.timeoutMs ?? this.cfg.jobTimeoutMs,
+      frames: [frame],
+      header: (attemptId) => ({
+        type: "estimate",
+        job_id: attemptId,
+        estimator_id: request.estimatorId,
+        params: request.params,
+        seed: request.seed,
+        frames: [{ name: "train", kind: "arrow", rows }],
+      }),
+      onProgress: undefined,
+      signal: undefined,
+      finish: (job, { header: h }, slot) => {
+        if (h.type !== "estimate_result")
+          throw new WorkerError("WORKER_PROTOCOL", `expected an estimate_result, got ${h.type}`);
+        return {
+          jobId: job.id,
+          workerId: slot.id,
+          estimatorId: h.estimator_id,
+          fitSeconds: h.fit_seconds,
+          metrics: h.metrics,
+          libraryVersions: h.library_versions,
+          fitted: h.fitted,
+        };
       },
     });
   }

@@ -61,6 +61,8 @@ describe("proto/ drift", () => {
       "fit",
       "progress",
       "result",
+      "estimate",
+      "estimate_result",
       "cancel",
       "heartbeat",
       "shutdown",

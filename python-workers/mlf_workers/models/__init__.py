@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from mlf_workers.models import debug, lightgbm_fitter, linear_meta, logistic, xgboost_fitter
+from mlf_workers.models import debug, hmm_fitter, lightgbm_fitter, linear_meta, logistic, xgboost_fitter
 from mlf_workers.models.base import (
     OUTPUT_NAMES,
     CancelledError,
@@ -67,6 +67,15 @@ def registry(debug_enabled: bool | None = None) -> dict[str, Fitter]:
     return {fitter.model_id: fitter for fitter in fitters}
 
 
+#: Fits whose artefact is parameters rather than a graph (`estimate` messages), by estimator_id.
+_ESTIMATORS: tuple[hmm_fitter.HmmRegimeEstimator, ...] = (hmm_fitter.ESTIMATOR,)
+
+
+def estimators() -> dict[str, hmm_fitter.HmmRegimeEstimator]:
+    """estimator_id → estimator (the only list)."""
+    return {e.estimator_id: e for e in _ESTIMATORS}
+
+
 __all__ = [
     "OUTPUT_NAMES",
     "CancelledError",
@@ -77,6 +86,7 @@ __all__ = [
     "InvalidParamsError",
     "Progress",
     "describe_params",
+    "estimators",
     "registry",
     "resolve_outputs",
     "validate_params",

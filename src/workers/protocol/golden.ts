@@ -159,6 +159,56 @@ export function goldenMessages(): GoldenMessage[] {
       frames: [OPAQUE_ONNX_BYTES, predictions],
     },
     {
+      name: "estimate",
+      header: {
+        ...common,
+        type: "estimate",
+        msg_id: "pool-4",
+        job_id: "job-2",
+        estimator_id: "hmm_regime",
+        params: { n_states: 2, covariance_type: "diag", order_by: 1 },
+        seed: 7,
+        frames: [{ name: "train", kind: "arrow", rows: 5 }],
+      },
+      frames: [
+        encodeArrowFrame([
+          ["x0", Float64Array.from([0.5, -0.25, 1, 0.125, -1])],
+          ["x1", Float64Array.from([1, 2, 0.5, 4, 3])],
+        ]),
+      ],
+    },
+    {
+      name: "estimate_result",
+      header: {
+        ...common,
+        type: "estimate_result",
+        msg_id: "w0-4",
+        job_id: "job-2",
+        estimator_id: "hmm_regime",
+        fit_seconds: 0.125,
+        metrics: { train_rows: 5, log_likelihood: -7.5 },
+        library_versions: { hmmlearn: "0.3.3", numpy: "2.1.0" },
+        fitted: {
+          features: ["x0", "x1"],
+          covariance_type: "diag",
+          start_prob: [0.75, 0.25],
+          transition: [
+            [0.875, 0.125],
+            [0.25, 0.75],
+          ],
+          means: [
+            [0, 1],
+            [0.5, 3],
+          ],
+          covars: [
+            [1, 0.5],
+            [2, 1.5],
+          ],
+        },
+      },
+      frames: [],
+    },
+    {
       name: "cancel",
       header: { ...common, type: "cancel", msg_id: "pool-4", job_id: "job-1" },
       frames: [],

@@ -165,6 +165,35 @@ export const ResultSchema = z.strictObject({
   frames: z.tuple([OnnxFrameSchema, PredictionsFrameSchema]),
 });
 
+/**
+ * A fit whose artefact is parameters, not a graph (e.g. the regime HMM): the worker's estimator reads
+ * the one train frame (float64 or float32 columns, in order) and answers estimate_result with the
+ * fitted parameters as plain numbers in the header (msgpack carries float64 exactly).
+ */
+export const EstimateSchema = z.strictObject({
+  ...common,
+  type: z.literal("estimate"),
+  job_id: id,
+  estimator_id: id,
+  params: z.record(z.string(), z.unknown()),
+  seed: int,
+  frames: z.tuple([
+    z.strictObject({ name: z.literal("train"), kind: z.literal("arrow"), rows: nonNegativeInt }),
+  ]),
+});
+
+export const EstimateResultSchema = z.strictObject({
+  ...common,
+  type: z.literal("estimate_result"),
+  job_id: id,
+  estimator_id: id,
+  fit_seconds: z.number().min(0),
+  metrics: numberMap,
+  library_versions: z.record(z.string(), z.string()),
+  /** The fitted parameters, JSON-able (the estimator documents their shape). */
+  fitted: z.record(z.string(), z.unknown()),
+});
+
 export const CancelSchema = z.strictObject({ ...common, type: z.literal("cancel"), job_id: id });
 
 export const HeartbeatSchema = z.strictObject({
@@ -207,6 +236,8 @@ export const MessageSchema = z.discriminatedUnion("type", [
   FitSchema,
   ProgressSchema,
   ResultSchema,
+  EstimateSchema,
+  EstimateResultSchema,
   CancelSchema,
   HeartbeatSchema,
   ShutdownSchema,
@@ -223,6 +254,8 @@ export type HelloAck = MessageOf<"hello_ack">;
 export type Fit = MessageOf<"fit">;
 export type Progress = MessageOf<"progress">;
 export type Result = MessageOf<"result">;
+export type Estimate = MessageOf<"estimate">;
+export type EstimateResult = MessageOf<"estimate_result">;
 export type WorkerErrorMessage = MessageOf<"error">;
 export type Echo = MessageOf<"echo">;
 export type EchoReply = MessageOf<"echo_reply">;
