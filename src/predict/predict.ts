@@ -116,9 +116,11 @@ export async function predictBars(
       { column: "volume" },
     );
   }
-  if (bars.length <= pre.warmupBars) {
+  // The first predicted bar: the feature warm-up plus the longest model window (manifest warmup_bars).
+  const first = Math.max(pre.warmupBars, p.bundle.manifest.warmup_bars);
+  if (bars.length <= first) {
     throw new DataError(
-      `the bundle needs more than ${pre.warmupBars} bars of history (feature warm-up); the data has ${bars.length}`,
+      `the bundle needs more than ${first} bars of history (feature warm-up and model windows); the data has ${bars.length}`,
     );
   }
   const config = parseConfig({
@@ -159,7 +161,6 @@ export async function predictBars(
     );
   }
 
-  const first = pre.warmupBars;
   const n = bars.length - first;
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = first + i;
@@ -171,6 +172,7 @@ export async function predictBars(
     pre.featureNames.length,
     (from, to, out) => modelInputRowMajor(frame, transform, rows, from, to, out),
     scale,
+    { frame, transform, rows },
   );
   await served.close();
   const outputs = new Map<string, Float64Array>();

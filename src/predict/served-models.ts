@@ -11,6 +11,9 @@ import { buildMetaFeatures, combineVoting, StackingPlanSchema } from "../ensembl
 import { type CalibrationChain, loadCalibrationChain } from "../inference/calibration/index.ts";
 import { type FittedConformal, loadConformal } from "../inference/conformal/index.ts";
 import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
+import type { ColumnTransform } from "../models/preprocessing.ts";
+import { runWindows } from "../models/window-runner.ts";
+import type { FeatureColumns } from "../views/feature-frame.ts";
 
 export const ENSEMBLE_FILE = "ensemble.json";
 /** The fitted conformal method (inference.uncertainty), when the bundle serves `uncertainty`. */
@@ -57,6 +60,16 @@ export const CalibrationFileSchema = z.strictObject({
   models: z.record(z.string(), z.unknown()),
 });
 
+/**
+ * Where window models read their input: the feature frame, its transform (the bundle's scaler), and
+ * the frame row of each predicted sample; the window of sample k is rows[k]−L+1 … rows[k].
+ */
+export interface WindowSource {
+  frame: FeatureColumns;
+  transform: ColumnTransform;
+  rows: ArrayLike<number>;
+}
+
 export class ServedModels {
   private constructor(
     readonly outputs: readonly string[],
@@ -64,6 +77,8 @@ export class ServedModels {
       id: string;
       outputs: readonly string[];
       session: TabularSession;
+      /** Window length of a window_tensor model; null for one that reads feature rows. */
+      window: number | null;
     }>,
     private readonly ensemble: EnsembleSpecJson | null,
     private readonly meta: TabularSession | null,
@@ -91,10 +106,12 @@ export class ServedModels {
     const bases = [];
     for (const id of baseIds) {
       const e = entry(id);
+      const window = e.view === "window_tensor" ? e.input_shape![0]! : null;
       bases.push({
         id,
         outputs: e.outputs,
         session: await openTabularSession(await bundle.onnxBytes(id), e.input_name, `${where}: model ${id}`),
+        window,
       });
     }
     let meta: TabularSession | null = null;
@@ -126,22 +143,42 @@ export class ServedModels {
     return new ServedModels(m.outputs, bases, ensemble, meta, calibration, conformal);
   }
 
-  /** The served outputs (calibrated) for `n` rows whose feature rows `fill` writes. */
   /** Whether `run` needs the per-row conformal scale (realised volatility at each row's bar). */
   get needsScale(): boolean {
     return this.conformal !== null;
   }
 
+  /** The longest window a served model reads (1 when every model reads single feature rows). */
+  get windowLength(): number {
+    return Math.max(1, ...this.bases.map((b) => b.window ?? 1));
+  }
+
+  /**
+   * The served outputs (calibrated) for `n` rows whose feature rows `fill` writes; window models
+   * read the windows ending at `windows.rows` (n of them, the same rows) instead.
+   */
   async run(
     n: number,
     features: number,
     fill: (from: number, to: number, out: Float32Array) => void,
     /** Per-row conformal scale (src/train/conformal.ts conformalScale at each row's bar), when needsScale. */
     scale?: Float64Array,
+    windows?: WindowSource,
   ): Promise<Map<string, Float64Array>> {
     const per: Record<string, Record<string, Float64Array>> = {};
     for (const b of this.bases) {
-      per[b.id] = Object.fromEntries(await runTabular(b.session, n, features, b.outputs, fill));
+      if (b.window === null) {
+        per[b.id] = Object.fromEntries(await runTabular(b.session, n, features, b.outputs, fill));
+        continue;
+      }
+      if (windows === undefined || windows.rows.length !== n) {
+        throw new BundleError(
+          `model ${b.id} reads windows of ${b.window} bars; this caller gives single feature rows (mlf predict runs window bundles; live serving does not yet)`,
+        );
+      }
+      per[b.id] = Object.fromEntries(
+        await runWindows(b.session, windows.frame, windows.transform, windows.rows, b.window, b.outputs),
+      );
     }
     let raw: Record<string, Float64Array>;
     const e = this.ensemble;

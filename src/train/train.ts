@@ -53,6 +53,8 @@ export interface TrainSummary {
   runDir: string;
   bundleDir: string;
   bundleChecksum: string;
+  /** The served outputs on the test rows as the bundle computes them (p_up calibrated), by row. */
+  testPredictions: { rows: Int32Array; outputs: Map<string, Float64Array> };
   metrics: TrainMetrics;
   timings: Record<string, number>;
 }
@@ -221,6 +223,16 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         : undefined,
     );
     lap("evaluate_s");
+    const servedCalibration = calibrations.get(servedScored.id);
+    const testPredictions = {
+      rows: ds.split.test,
+      outputs: new Map(
+        [...servedScored.test].map(([name, values]) => [
+          name,
+          name === "p_up" && servedCalibration ? servedCalibration.chain.apply(values) : values,
+        ]),
+      ),
+    };
 
     const primary = fitted[0]!;
     const servedOutputs: OutputName[] = [
@@ -415,6 +427,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
       runDir,
       bundleDir: join(runDir, "bundle"),
       bundleChecksum: written.bundle_checksum,
+      testPredictions,
       metrics,
       timings,
     };
