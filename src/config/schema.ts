@@ -456,6 +456,15 @@ export const ExperimentConfig = z
         served = []; // reported above
       }
       const missing = (component?.requires ?? []).filter((o) => !served.includes(o));
+      // CV+ refits the served model on purged folds; an ensemble's combination is not refitted per fold.
+      if (u.method === "jackknife_plus" && e.enabled) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inference", "uncertainty", "method"],
+          message:
+            "jackknife_plus refits the served base model on K folds and cannot refit an ensemble; disable the ensemble or use split_conformal / cqr",
+        });
+      }
       if (component && missing.length > 0) {
         ctx.addIssue({
           code: "custom",

@@ -41,7 +41,7 @@ import {
 import { engineFeatureRun, featuresWithRolls, rollsFromContracts, selectionOf } from "../rolls/index.ts";
 import { conformalScale } from "../train/conformal.ts";
 import type { FeatureFrame } from "../views/feature-frame.ts";
-import { ServedModels } from "./served-models.ts";
+import { INTERVAL_BOUNDS, ServedModels } from "./served-models.ts";
 
 export const CalibrationFileSchema = z.strictObject({
   format: z.literal("mlf-calibration"),
@@ -176,7 +176,9 @@ export async function predictBars(
   );
   await served.close();
   const outputs = new Map<string, Float64Array>();
-  for (const name of p.outputs) {
+  // The conformal interval's bounds follow the manifest's outputs when the bundle has one.
+  const bounds = INTERVAL_BOUNDS.filter((b) => computed.has(b));
+  for (const name of [...p.outputs, ...bounds]) {
     const values = computed.get(name)!;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(values[i])) {

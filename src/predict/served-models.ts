@@ -1,8 +1,9 @@
 /**
  * What a bundle serves, as one call: its base model (or, for an ensemble bundle, every base model and
  * the combination ensemble.json describes — stacking's meta-learner over the same meta-feature plan as
- * in training, or voting), then the calibration chain of p_up. Sessions are opened once and reused,
- * so batch predict and live serving run exactly the same code.
+ * in training, or voting), then the calibration chain of p_up, then the conformal interval
+ * (conformal.json: `uncertainty` is its width; predict also writes its bounds). Sessions are opened once
+ * and reused, so batch predict and live serving run exactly the same code.
  */
 import { z } from "zod";
 import type { LoadedBundle } from "../bundle/index.ts";
@@ -51,7 +52,12 @@ export const ConformalFileSchema = z.strictObject({
     floor: z.number().positive(),
   }),
   fitted: z.unknown(),
+  /** jackknife_plus: the manifest names of the K fold models, in fold order. */
+  fold_models: z.array(z.string().min(1)).min(2).optional(),
 });
+
+/** The conformal interval's bounds, returned by `run` beside the served outputs (not in the manifest). */
+export const INTERVAL_BOUNDS = ["uncertainty_lower", "uncertainty_upper"] as const;
 
 export const CalibrationFileSchema = z.strictObject({
   format: z.literal("mlf-calibration"),
@@ -84,6 +90,7 @@ export class ServedModels {
     private readonly meta: TabularSession | null,
     readonly calibration: CalibrationChain | null,
     private readonly conformal: FittedConformal | null,
+    private readonly folds: readonly TabularSession[],
   ) {}
 
   static async open(bundle: LoadedBundle): Promise<ServedModels> {
@@ -123,8 +130,16 @@ export class ServedModels {
         `${where}: model ${e.name}`,
       );
     }
-    const conformal =
-      CONFORMAL_FILE in m.files ? loadConformal((await bundle.readJson(CONFORMAL_FILE, ConformalFileSchema)).fitted) : null;
+    const conformalFile =
+      CONFORMAL_FILE in m.files ? await bundle.readJson(CONFORMAL_FILE, ConformalFileSchema) : null;
+    const conformal = conformalFile ? loadConformal(conformalFile.fitted) : null;
+    const folds: TabularSession[] = [];
+    for (const name of conformalFile?.fold_models ?? []) {
+      const e = entry(name);
+      folds.push(
+        await openTabularSession(await bundle.onnxBytes(name), e.input_name, `${where}: model ${name}`),
+      );
+    }
     const served = [
       ...(ensemble === null ? bases[0]!.outputs : ensemble.outputs),
       ...(conformal ? ["uncertainty"] : []),
@@ -140,7 +155,7 @@ export class ServedModels {
       const chain = file.models[key];
       if (chain !== undefined) calibration = loadCalibrationChain(chain);
     }
-    return new ServedModels(m.outputs, bases, ensemble, meta, calibration, conformal);
+    return new ServedModels(m.outputs, bases, ensemble, meta, calibration, conformal, folds);
   }
 
   /** Whether `run` needs the per-row conformal scale (realised volatility at each row's bar). */
@@ -197,13 +212,31 @@ export class ServedModels {
       });
       raw = Object.fromEntries(out);
     }
+    let bounds: { lower: Float64Array; upper: Float64Array } | null = null;
     if (this.conformal !== null) {
-      const point = raw.E_r;
-      if (point === undefined)
-        throw new BundleError("the bundle's conformal intervals need E_r, which its models do not produce");
       if (scale === undefined || scale.length !== n)
         throw new BundleError("the bundle's conformal intervals need a per-row volatility scale");
-      raw = { ...raw, uncertainty: this.conformal.apply({ point, scale }).uncertainty };
+      const method = this.conformal.method;
+      const need = (name: string) => {
+        const v = raw[name];
+        if (v === undefined)
+          throw new BundleError(
+            `the bundle's ${method} intervals need ${name}, which its models do not produce`,
+          );
+        return v;
+      };
+      const foldPoints: Float64Array[] = [];
+      for (const s of this.folds)
+        foldPoints.push((await runTabular(s, n, features, ["E_r"], fill)).get("E_r")!);
+      const interval = this.conformal.apply(
+        method === "cqr"
+          ? { lower: need("q05"), upper: need("q95"), scale }
+          : method === "jackknife_plus"
+            ? { foldPoints, scale }
+            : { point: need("E_r"), scale },
+      );
+      raw = { ...raw, uncertainty: interval.uncertainty };
+      bounds = interval;
     }
     const result = new Map<string, Float64Array>();
     for (const name of this.outputs) {
@@ -214,11 +247,16 @@ export class ServedModels {
         name === "p_up" && this.calibration !== null ? this.calibration.apply(values) : values,
       );
     }
+    if (bounds !== null) {
+      result.set(INTERVAL_BOUNDS[0], bounds.lower);
+      result.set(INTERVAL_BOUNDS[1], bounds.upper);
+    }
     return result;
   }
 
   async close(): Promise<void> {
     for (const b of this.bases) await b.session.session.release();
     await this.meta?.session.release();
+    for (const s of this.folds) await s.session.release();
   }
 }

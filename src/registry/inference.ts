@@ -15,10 +15,31 @@ export const INFERENCE_COMPONENTS: readonly InferenceEntry[] = [
     requires: ["p_up"],
   },
   {
+    name: "hmm_regime",
+    kind: "gating",
+    description:
+      "Gaussian HMM (hmmlearn, train rows) filtered causally in TypeScript; a softmax gate fitted on the validation split weights the base models per regime; regime_score = P(high-volatility state)",
+    requires: [],
+  },
+  {
     name: "split_conformal",
     kind: "conformal",
     description:
       "E_r ± the finite-sample quantile of |residual| on the validation split; uncertainty = width",
+    requires: ["E_r"],
+  },
+  {
+    name: "cqr",
+    kind: "conformal",
+    description:
+      "conformalized quantile regression: [q05 − Q·σ, q95 + Q·σ], Q fitted on the validation split; uncertainty = width",
+    requires: ["q05", "q95"],
+  },
+  {
+    name: "jackknife_plus",
+    kind: "conformal",
+    description:
+      "CV+ for E_r: K purged-fold refits of the served model, their out-of-fold residuals and fold models in the bundle; uncertainty = width",
     requires: ["E_r"],
   },
 ];

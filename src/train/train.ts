@@ -30,7 +30,7 @@ import { futuresSummary } from "../rolls/index.ts";
 import { computeDriftReference, DRIFT_REFERENCE_FILE, driftReferenceText } from "../serve/drift-reference.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
-import { CONFORMAL_SCALE, conformalTestMetrics, fitUncertainty } from "./conformal.ts";
+import { conformalFileJson, conformalTestMetrics, fitUncertainty } from "./conformal.ts";
 import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
 import { ENSEMBLE_ID, type EnsembleFit, fitEnsemble } from "./ensemble.ts";
 import {
@@ -41,6 +41,7 @@ import {
   type TestEvaluation,
 } from "./evaluate.ts";
 import { buildModelFrames, type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
+import { fitJackknifeFolds, type JackknifeFolds } from "./jackknife.ts";
 
 export interface TrainOptions {
   dataPath?: string;
@@ -175,6 +176,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     });
     let fitted: FittedBaseModel[];
     let ensemble: EnsembleFit | undefined;
+    let jackknife: JackknifeFolds | null = null;
     try {
       fitted = await Promise.all(
         config.base_models.map((m) => fitBaseModel(pool, m, ds, frames, config.seed)),
@@ -185,6 +187,9 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
           `${config.ensemble.method}${config.ensemble.meta_learner ? ` (${config.ensemble.meta_learner})` : ""}`,
         );
         ensemble = await fitEnsemble(pool, config, ds, frames, fitted, report);
+      }
+      if (config.inference.uncertainty?.method === "jackknife_plus") {
+        jackknife = await fitJackknifeFolds(pool, config, ds, frames, report);
       }
     } finally {
       await pool.close();
@@ -206,11 +211,11 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     ];
     const calibrations = fitCalibrations(config, ds, scored);
     const servedScored = ensemble ? scored[scored.length - 1]! : fitted[0]!;
-    const conformal = fitUncertainty(config, ds, servedScored);
+    const conformal = fitUncertainty(config, ds, servedScored, jackknife);
     if (conformal)
       report(
         "uncertainty",
-        `${conformal.fitted.method} at ${conformal.fitted.coverage} coverage, fitted on val`,
+        `${conformal.fitted.method} at ${conformal.fitted.coverage} coverage, fitted on ${conformal.fitted.toJSON().fitted_on.split}`,
       );
     report("evaluate", `test split (${ds.split.test.length} rows), evaluated once`);
     const test = evaluateTest(
@@ -330,6 +335,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     const files = new Map<string, Uint8Array | string>();
     for (const m of fitted) files.set(`models/${m.id}.onnx`, m.onnx);
     if (ensemble?.meta) files.set(`models/${ensemble.meta.id}.onnx`, ensemble.meta.onnx);
+    for (const f of jackknife?.folds ?? []) files.set(`models/${f.name}.onnx`, f.onnx);
     if (ensemble) files.set("ensemble.json", `${JSON.stringify(ensemble.spec, null, 2)}\n`);
     files.set(
       "preprocessing.json",
@@ -349,15 +355,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
         `${JSON.stringify({ format: "mlf-calibration", format_version: 1, output: "p_up", models: chains }, null, 2)}\n`,
       );
     }
-    if (conformal) {
-      const json = {
-        format: "mlf-conformal",
-        format_version: 1,
-        scale: CONFORMAL_SCALE,
-        fitted: conformal.fitted.toJSON(),
-      };
-      files.set(CONFORMAL_FILE, `${JSON.stringify(json, null, 2)}\n`);
-    }
+    if (conformal) files.set(CONFORMAL_FILE, `${JSON.stringify(conformalFileJson(conformal), null, 2)}\n`);
     // Reference distributions of every feature over the train rows only, for drift monitoring in serving.
     files.set(DRIFT_REFERENCE_FILE, driftReferenceText(computeDriftReference(ds.frame, ds.split.train)));
     files.set("metrics.json", metricsText);
@@ -406,6 +404,16 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
                 },
               ]
             : []),
+          // jackknife+ fold models: E_r only, run by serving to form the CV+ interval (conformal.json).
+          ...(jackknife?.folds ?? []).map((f) => ({
+            name: f.name,
+            model: jackknife!.model.name,
+            file: `models/${f.name}.onnx`,
+            input_name: f.inputName,
+            outputs: ["E_r"],
+            opset: f.opset,
+            params: jackknife!.model.config,
+          })),
         ],
         preprocessing: "preprocessing.json",
         calibration: calibrations.size > 0 ? "calibration.json" : null,

@@ -139,8 +139,23 @@ describe("config: bad configs name the YAML path", () => {
     ],
     [
       "unregistered conformal",
-      "inference: {uncertainty: {method: cqr, coverage: 0.9}}",
-      /^inference\.uncertainty\.method: conformal method "cqr" is not registered yet/,
+      "inference: {uncertainty: {method: mondrian, coverage: 0.9}}",
+      /^inference\.uncertainty\.method: conformal method "mondrian" is not registered yet \(registered: cqr, jackknife_plus, split_conformal\)/,
+    ],
+    [
+      "cqr without quantile heads",
+      "base_models:\n  - {name: lightgbm, outputs: [E_r, q05]}\ninference: {uncertainty: {method: cqr}}",
+      /^inference\.uncertainty\.method: cqr needs q95 from the served model \(base_models\[0\], lightgbm\), which serves E_r, q05$/,
+    ],
+    [
+      "jackknife+ without E_r",
+      "base_models:\n  - {name: lightgbm, outputs: [p_up]}\ninference: {uncertainty: {method: jackknife_plus}}",
+      /^inference\.uncertainty\.method: jackknife_plus needs E_r from the served model/,
+    ],
+    [
+      "jackknife+ over an ensemble",
+      "base_models:\n  - {name: lightgbm, outputs: [E_r]}\n  - {name: xgboost, outputs: [E_r]}\nensemble: {enabled: true, method: voting}\ninference: {uncertainty: {method: jackknife_plus}}",
+      /^inference\.uncertainty\.method: jackknife_plus refits the served base model on K folds and cannot refit an ensemble/,
     ],
     [
       "unregistered policy",
@@ -320,10 +335,14 @@ describe("config: the charter's sample configs", () => {
     expect(c.inference.calibrate).toEqual(["temperature_scaling"]);
   });
   const expected: Record<string, RegExp> = {
-    "4 probabilistic trio": /^inference\.uncertainty\.method: conformal method "cqr" is not registered yet/,
     "5 full stack": /^base_models\[1\]\.name: model "chronos" is not registered yet/,
   };
-  for (const name of ["2 tabular duo", "3 heterogeneous trio", "6 research comparison"]) {
+  for (const name of [
+    "2 tabular duo",
+    "3 heterogeneous trio",
+    "4 probabilistic trio",
+    "6 research comparison",
+  ]) {
     it(`Config ${name} validates as written`, () => {
       expect(() => parseConfig(yaml(CHARTER[name]!))).not.toThrow();
     });

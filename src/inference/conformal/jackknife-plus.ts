@@ -8,6 +8,8 @@
  *   lower = the ⌊(n + 1)·α⌋-th smallest of { μ̂_{−k(i)}(x) − R_i },
  *   upper = the ⌈(n + 1)·(1 − α)⌉-th smallest of { μ̂_{−k(i)}(x) + R_i },   α = 1 − coverage.
  * The guarantee is coverage ≥ 1 − 2α (in practice ≈ 1 − α). Too few rows for finite ranks are refused.
+ * Scaled: with a per-row scale σ > 0 known before y (realised volatility), R_i = |y_i − μ̂_{−k(i)}(x_i)| / σ_i
+ * and the new row's values are μ̂_{−k(i)}(x) ∓ σ(x)·R_i, so intervals follow the volatility regime.
  * The residuals are stored sorted per fold (the JSON grows with n: ~20 bytes a residual); the k-th value
  * of the n shifted residuals is found per row without building them (order-statistics.ts).
  */
@@ -22,7 +24,8 @@ export const JackknifePlusJsonSchema = z
     method: z.literal("jackknife_plus"),
     coverage: z.number().gt(0).lt(1),
     n_folds: z.number().int().min(2),
-    /** Per fold, its samples' OOF absolute residuals, ascending. */
+    scaled: z.boolean().default(false),
+    /** Per fold, its samples' OOF absolute residuals (divided by their scale when scaled), ascending. */
     residuals: z.array(z.array(z.number().min(0))),
     fitted_on: ConformalFittedOnSchema,
   })
@@ -62,6 +65,8 @@ export interface JackknifePlusFitInput {
   readonly foldOf: Int32Array;
   readonly nFolds: number;
   readonly coverage: number;
+  /** Per sample a scale > 0: scaled residuals (see above). */
+  readonly scale?: Float64Array;
   readonly split?: string;
 }
 
@@ -84,10 +89,13 @@ class FittedJackknifePlus implements FittedConformal {
         `jackknife_plus apply: ${folds.length} fold predictions for ${this.json.n_folds} folds`,
       );
     }
-    const rows = sameLength(
-      "jackknife_plus apply",
-      folds.map((f, k) => [`foldPoints[${k}]`, f] as const),
-    );
+    const scale = this.json.scaled
+      ? required("jackknife_plus", "scale (fitted scaled)", inputs.scale)
+      : undefined;
+    const rows = sameLength("jackknife_plus apply", [
+      ...folds.map((f, k) => [`foldPoints[${k}]`, f] as const),
+      ...(scale ? [["scale", scale] as const] : []),
+    ]);
     const res = this.#residuals;
     const kLo = lowerRank(this.#n, this.json.coverage);
     const kHi = upperRank(this.#n, this.json.coverage);
@@ -95,10 +103,15 @@ class FittedJackknifePlus implements FittedConformal {
     const upper = new Float64Array(rows);
     const mu = new Float64Array(folds.length);
     const len = (f: number) => res[f].length;
-    // Ascending in j: μ_f − R_f[last − j] and μ_f + R_f[j].
-    const minus = (f: number, j: number) => mu[f] - res[f][res[f].length - 1 - j];
-    const plus = (f: number, j: number) => mu[f] + res[f][j];
+    // Ascending in j: μ_f − s·R_f[last − j] and μ_f + s·R_f[j].
+    let s = 1;
+    const minus = (f: number, j: number) => mu[f] - s * res[f][res[f].length - 1 - j];
+    const plus = (f: number, j: number) => mu[f] + s * res[f][j];
     for (let i = 0; i < rows; i++) {
+      s = scale === undefined ? 1 : scale[i];
+      if (s <= 0 || s === Number.POSITIVE_INFINITY) {
+        throw new DataError(`jackknife_plus apply: scale[${i}] is ${s}; a scale must be finite and > 0`);
+      }
       let nan = false;
       for (let f = 0; f < folds.length; f++) {
         mu[f] = folds[f][i];
@@ -135,13 +148,22 @@ export function fitJackknifePlus(input: JackknifePlusFitInput): FittedConformal 
   ]);
   checkFiniteOrNaN("jackknife_plus fit", "oof", input.oof);
   checkFiniteOrNaN("jackknife_plus fit", "y", input.y);
+  if (input.scale) {
+    sameLength("jackknife_plus fit", [
+      ["oof", input.oof],
+      ["scale", input.scale],
+    ]);
+    checkFiniteOrNaN("jackknife_plus fit", "scale", input.scale);
+  }
   const perFold: number[][] = Array.from({ length: input.nFolds }, () => []);
   for (let i = 0; i < n; i++) {
     const k = input.foldOf[i];
-    if (k < 0 || Number.isNaN(input.oof[i]) || Number.isNaN(input.y[i])) continue;
+    const s = input.scale?.[i] ?? 1;
+    if (k < 0 || Number.isNaN(input.oof[i]) || Number.isNaN(input.y[i]) || Number.isNaN(s)) continue;
     if (!(k < input.nFolds))
       throw new DataError(`jackknife_plus fit: foldOf[${i}] is ${k}, n_folds is ${input.nFolds}`);
-    perFold[k].push(Math.abs(input.y[i] - input.oof[i]));
+    if (!(s > 0)) throw new DataError(`jackknife_plus fit: scale[${i}] is ${s}; a scale must be > 0`);
+    perFold[k].push(Math.abs(input.y[i] - input.oof[i]) / s);
   }
   const used = perFold.reduce((a, r) => a + r.length, 0);
   requireRows("jackknife_plus", used, input.coverage);
@@ -149,6 +171,7 @@ export function fitJackknifePlus(input: JackknifePlusFitInput): FittedConformal 
     method: "jackknife_plus",
     coverage: input.coverage,
     n_folds: input.nFolds,
+    scaled: input.scale !== undefined,
     residuals: perFold.map((r) => r.sort((a, b) => a - b)),
     fitted_on: { rows: used, split: input.split ?? "train_oof" },
   });
