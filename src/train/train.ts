@@ -4,6 +4,7 @@
  *   RUN_DIR/bundle/        the model bundle (ONNX + JSON, checksummed; docs/bundle.md)
  *   RUN_DIR/metrics.json   validation/test metrics, parity per model, backtest (same as in the bundle)
  *   RUN_DIR/timings.json   wall time per stage and per fit (kept out of the bundle: it varies by run)
+ *   RUN_DIR/comparison.md  per model: test metrics, fit time, ONNX size, batch-1 latency (+ .json)
  *   RUN_DIR/train.log      one JSON line per stage
  *
  * The run directory is assembled beside its final place and renamed into it, so a failed run leaves
@@ -30,6 +31,7 @@ import { futuresSummary } from "../rolls/index.ts";
 import { computeDriftReference, DRIFT_REFERENCE_FILE, driftReferenceText } from "../serve/drift-reference.ts";
 import { poolOptionsFromConfig } from "../workers/config.ts";
 import { type PoolEvent, WorkerPool } from "../workers/pool.ts";
+import { buildComparison, comparisonMarkdown } from "./comparison.ts";
 import { conformalFileJson, conformalTestMetrics, fitUncertainty } from "./conformal.ts";
 import { buildDataset, type Dataset, type StageReporter } from "./dataset.ts";
 import { ENSEMBLE_ID, type EnsembleFit, fitEnsemble } from "./ensemble.ts";
@@ -424,6 +426,26 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
       files,
     });
     lap("bundle_s");
+    report("compare", `${fitted.length} model(s): test metrics, fit time, ONNX size, batch-1 latency`);
+    const comparison = await buildComparison(
+      ds,
+      fitted,
+      test,
+      ensemble?.meta
+        ? {
+            id: ENSEMBLE_ID,
+            fitSeconds: ensemble.meta.fitSeconds,
+            onnxBytes: ensemble.meta.onnx.length,
+            inputWidth: ensemble.meta.inputWidth,
+          }
+        : null,
+    );
+    writeFileAtomicSync(join(stage, "comparison.json"), `${JSON.stringify(comparison, null, 2)}\n`);
+    writeFileAtomicSync(
+      join(stage, "comparison.md"),
+      comparisonMarkdown(comparison, `${config.name} ${config.version}`),
+    );
+    lap("comparison_s");
     timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
 
     writeFileAtomicSync(join(stage, "metrics.json"), metricsText);

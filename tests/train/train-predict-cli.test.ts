@@ -103,6 +103,8 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
       "bundle/models/logistic.onnx",
       "bundle/models/xgb.onnx",
       "bundle/preprocessing.json",
+      "comparison.json",
+      "comparison.md",
       "metrics.json",
       "timings.json",
       "train.log",

@@ -66,7 +66,7 @@ def build(window: int, features: int, p: Mapping[str, Any]) -> Any:
             self.out_features = horizon
 
         def forward(self, z: Tensor) -> Tensor:
-            residual, forecast = z, torch.zeros(z.shape[0], horizon, dtype=z.dtype)
+            residual, forecast = z, torch.zeros(z.shape[0], horizon, dtype=z.dtype, device=z.device)
             for block in self.blocks:
                 backcast, part = block(residual)
                 residual, forecast = residual - backcast, forecast + part
