@@ -210,7 +210,20 @@ export async function writeFeatureFile(
         const probe = new LayoutProbe();
         const probeWriter = new RecordBatchFileWriter();
         probeWriter.reset(probe, schema);
-        const dryRun = (n: number, targets: ReturnType<typeof placeholderTargets>) => {
+        // A batch's layout depends only on its row count and on which target columns carry a
+        // validity bitmap (the message header has a fixed shape), so each kind is probed once. A
+        // wrong layout could only cost the copy of a misplaced block, never a byte of the file.
+        const layouts = new Map<string, { columnsAt: number; size: number }>();
+        const dryRun = (n: number, targets: ReturnType<typeof placeholderTargets> | null) => {
+          const key = `${n}/${targets?.map((t) => (t.nullCount > 0 ? 1 : 0)).join("") ?? "000"}`;
+          let layout = layouts.get(key);
+          if (!layout) {
+            layout = probeLayout(n, targets ?? placeholderTargets(n));
+            layouts.set(key, layout);
+          }
+          return layout;
+        };
+        const probeLayout = (n: number, targets: ReturnType<typeof placeholderTargets>) => {
           const cols = columnViews(
             {
               memory: sink.regions[0].buffer as SharedArrayBuffer,
@@ -230,7 +243,7 @@ export async function writeFeatureFile(
         const place = (k: number): BlockPlacement => {
           const [from, to] = blocks[k];
           const region = sink.regions[k % setCount];
-          const at = batchStart[k] + dryRun(to - from, placeholderTargets(to - from)).columnsAt;
+          const at = batchStart[k] + dryRun(to - from, null).columnsAt;
           return {
             memory: region.buffer as SharedArrayBuffer,
             offset: region.byteOffset + sink.alignedOffset(at),
@@ -259,7 +272,7 @@ export async function writeFeatureFile(
           batchStart[k] = batchStart[k - 1] + dryRun(to - from, targetsOf(k - 1)).size;
           engine.begin(blocks[k][0], blocks[k][1], k % setCount, place(k));
         };
-        if (blocks.length > 1) beginBlock(1);
+        for (let k = 1; k < Math.min(setCount, blocks.length); k++) beginBlock(k);
         const begun: Promise<void>[] = [];
         for (let k = 0; k < blocks.length; k++) {
           const [from, to] = blocks[k];

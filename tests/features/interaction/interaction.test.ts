@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { specs } from "../../../src/features/interaction/index.ts";
+import { centred, product, raw, unit } from "../../../src/features/interaction/product.ts";
 import { specs as momentum } from "../../../src/features/momentum/index.ts";
 import { specs as regime } from "../../../src/features/regime/index.ts";
 import { specs as statistics } from "../../../src/features/statistics/index.ts";
@@ -103,5 +105,31 @@ describe("interaction family", () => {
         expect(known.get(input), `${spec.id} input ${input} needs no volume`).toBe(false);
       }
     }
+  });
+
+  it("raw factors skip their map bit for bit: every factor kind equals the general formula", () => {
+    const value = fc.oneof(
+      fc.double({ noNaN: false }),
+      fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    );
+    const factors = [raw("a"), centred("a"), unit("a")];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value), { minLength: 1, maxLength: 40 }), (pairs) => {
+        const x = Float64Array.from(pairs, (p) => p[0]);
+        const y = Float64Array.from(pairs, (p) => p[1]);
+        for (const a of factors) {
+          for (const b of factors) {
+            const spec = product(a, { ...b, column: "b" }, "test");
+            const got64 = new Float64Array(x.length);
+            const got32 = new Float32Array(x.length);
+            spec.combine([x, y], 0, x.length, got64);
+            spec.combine([x, y], 0, x.length, got32);
+            const want = x.map((v, r) => ((v - a.centre) / a.scale) * ((y[r] - b.centre) / b.scale));
+            expect(new Uint8Array(got64.buffer)).toEqual(new Uint8Array(want.buffer));
+            expect(new Uint8Array(got32.buffer)).toEqual(new Uint8Array(Float32Array.from(want).buffer));
+          }
+        }
+      }),
+    );
   });
 });
