@@ -55,8 +55,14 @@ describe("ensemble bundles served live", () => {
       const pred = await mlf("predict", "--bundle", bundle, "--data", join(dir, "bars.csv"), "--out", out);
       expect(pred.exitCode, pred.stderr).toBe(0);
       const table = tableFromIPC(readFileSync(out));
-      const names = table.schema.fields.map((f) => f.name).filter((n) => n !== "timestamp");
-      expect(names).toEqual(kind === "voting" ? ["p_up", "E_r", "uncertainty"] : ["p_up"]);
+      const columns = table.schema.fields.map((f) => f.name).filter((n) => n !== "timestamp");
+      expect(columns).toEqual(
+        kind === "voting"
+          ? ["p_up", "E_r", "uncertainty", "uncertainty_lower", "uncertainty_upper"]
+          : ["p_up"],
+      );
+      // Serving answers the manifest's outputs; predict also writes the interval's bounds.
+      const names = columns.filter((n) => !n.startsWith("uncertainty_"));
       const expected = new Map(names.map((n) => [n, table.getChild(n)!.toArray() as Float64Array]));
 
       const server = await testServer({ bundle });

@@ -173,7 +173,8 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
     expect(r.exitCode).toBe(0);
     const summary = JSON.parse(r.stdout);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");
-    expect(lines[0]).toBe("timestamp,p_up,E_r,uncertainty");
+    // The conformal interval's bounds follow the manifest's outputs (uncertainty = upper − lower).
+    expect(lines[0]).toBe("timestamp,p_up,E_r,uncertainty,uncertainty_lower,uncertainty_upper");
     const { bars } = await loadBars(tx as string);
     expect(lines.length - 1).toBe(bars.length - summary.warmup_bars);
     expect(summary.warmup_bars).toBe(metrics.dataset.warmup_bars);
