@@ -15,7 +15,16 @@ export interface BundleSummary {
   symbol: string;
   input: { view: string; shape: (string | number)[] };
   outputs: string[];
-  models: { name: string; model: string; file: string; bytes: number; opset: number; outputs: string[] }[];
+  models: {
+    name: string;
+    model: string;
+    file: string;
+    bytes: number;
+    opset: number;
+    outputs: string[];
+    /** What one sample of the graph's input is (manifest view and input_shape), when recorded. */
+    input: { view: string; shape: number[] } | null;
+  }[];
   feature_count: number;
   feature_schema_sha256: string;
   warmup_bars: number;
@@ -58,6 +67,8 @@ export async function inspectBundle(dir: string, options: VerifyOptions = {}): P
       bytes: m.files[x.file]?.bytes ?? 0,
       opset: x.opset,
       outputs: x.outputs,
+      input:
+        x.view !== undefined && x.input_shape !== undefined ? { view: x.view, shape: x.input_shape } : null,
     })),
     feature_count: m.feature_schema.names.length,
     feature_schema_sha256: m.feature_schema.sha256,
@@ -89,7 +100,7 @@ export function formatBundleSummary(s: BundleSummary): string {
     "models:",
     ...s.models.map(
       (x) =>
-        `  ${x.name.padEnd(width)}  ${x.model.padEnd(modelWidth)}  ${x.bytes.toLocaleString("en-US").padStart(12)} bytes  opset ${x.opset}  → ${x.outputs.join(", ")}`,
+        `  ${x.name.padEnd(width)}  ${x.model.padEnd(modelWidth)}  ${x.bytes.toLocaleString("en-US").padStart(12)} bytes  opset ${x.opset}  → ${x.outputs.join(", ")}${x.input ? `  (reads ${x.input.view} [${x.input.shape.join(", ")}])` : ""}`,
     ),
     `calibration: ${s.calibration ?? "none"}`,
     `data:        sha256 ${s.fingerprints.dataset_sha256.slice(0, 12)}…, config sha256 ${s.fingerprints.config_sha256.slice(0, 12)}…`,

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatBundleSummary, inspectBundle } from "../../src/bundle/index.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { loadBars } from "../../src/data/ingest/index.ts";
 import { type TrainSummary, train } from "../../src/train/train.ts";
@@ -61,7 +62,7 @@ describe.skipIf(!tx)("a window model in mlf train, stacked with a tabular one, o
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("bundles both models with their view and input shape; parity within 1e-5 everywhere", () => {
+  it("bundles both models with their view and input shape; parity within 1e-5 everywhere", async () => {
     const manifest = JSON.parse(readFileSync(join(a.bundleDir, "manifest.json"), "utf8"));
     const f = manifest.feature_schema.names.length;
     expect(manifest.models.map((m: { name: string }) => m.name)).toEqual([
@@ -76,6 +77,9 @@ describe.skipIf(!tx)("a window model in mlf train, stacked with a tabular one, o
       input_name: "windows",
     });
     expect(manifest.models[2]).toMatchObject({ view: "feature_matrix", input_shape: [3] });
+    const inspected = await inspectBundle(a.bundleDir);
+    expect(inspected.models[1]!.input).toEqual({ view: "window_tensor", shape: [L, f] });
+    expect(formatBundleSummary(inspected)).toContain(`(reads window_tensor [${L}, ${f}])`);
     const pre = JSON.parse(readFileSync(join(a.bundleDir, "preprocessing.json"), "utf8"));
     // Samples start L−1 bars past the feature warm-up, so every window lies past it.
     expect(manifest.warmup_bars).toBe(pre.warmup_bars + L - 1);
