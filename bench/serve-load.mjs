@@ -1,16 +1,41 @@
 // The load generator of bench/serve.ts, run as its own process (plain JavaScript, no TypeScript
 // loader) so that it competes with the server for the CPU as little as possible: raw keep-alive
 // HTTP/1.1 over TCP, one connection per client, each client on its own stream sending the next bar
-// of the series as soon as the previous answer is in (closed loop) or every `intervalMs` (paced).
+// of the series as soon as the previous answer is in (closed loop) or on its own schedule (paced).
 //
-// argv: JSON {port, path, clients, durationS, intervalMs, barsFile, from, token}
-// stdout: one JSON line {requests, errors, statuses, seconds, latencies_us: {p50, p90, p99, p999, max}}
+// Paced clients model independent trading engines: each starts at its own phase within the interval
+// (seeded, so runs are repeatable) and waits intervalMs × (1 ± jitter) between bars. `phase: "sync"`
+// starts every client at the same instant with no jitter: the synchronised burst, a worst case.
+//
+// Latency is measured from the moment the request is written. A paced client whose previous answer
+// is late sends late; `late_us` (how late sends were against their schedule) shows whether that
+// happened, so a slow server cannot hide behind fewer requests (coordinated omission).
+//
+// argv: JSON {port, path, clients, durationS, intervalMs, barsFile, from, token, phase, jitter, seed}
+// stdout: one JSON line {requests, errors, statuses, seconds, latencies_us, late_us, cpu_ms, loop_delay_ms}
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const opts = JSON.parse(process.argv[2]);
 const rows = JSON.parse(readFileSync(opts.barsFile, "utf8"));
 const auth = opts.token ? `authorization: Bearer ${opts.token}\r\n` : "";
+const paced = opts.intervalMs > 0;
+const sync = opts.phase === "sync";
+const jitter = sync ? 0 : (opts.jitter ?? 0.1);
+
+/** mulberry32: a small seeded generator, so every run gives the clients the same phases. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(opts.seed ?? 1);
 
 function requestText(stream, i) {
   const [t, o, h, l, c, v] = rows[i];
@@ -19,10 +44,12 @@ function requestText(stream, i) {
 }
 
 const latencies = [];
+const late = [];
 const statuses = {};
 let errors = 0;
 let requests = 0;
-const deadline = performance.now() + opts.durationS * 1000;
+const begin = performance.now() + 50;
+const deadline = begin + opts.durationS * 1000;
 
 function client(k) {
   return new Promise((resolve) => {
@@ -30,21 +57,25 @@ function client(k) {
     let i = opts.from;
     let sentAt = 0;
     let buf = "";
-    let nextAt = performance.now() + (opts.intervalMs > 0 ? Math.random() * opts.intervalMs : 0);
+    let nextAt = begin + (paced && !sync ? random() * opts.intervalMs : 0);
     const socket = connect({ port: opts.port, host: "127.0.0.1", noDelay: true });
     const send = () => {
-      if (performance.now() >= deadline || i >= rows.length) {
+      const now = performance.now();
+      if (now >= deadline || i >= rows.length) {
         socket.end();
         resolve();
         return;
       }
-      const wait = nextAt - performance.now();
+      const wait = nextAt - now;
       if (wait > 0) {
         setTimeout(send, wait);
         return;
       }
-      if (opts.intervalMs > 0) nextAt += opts.intervalMs;
-      sentAt = performance.now();
+      if (paced) {
+        late.push((now - nextAt) * 1000);
+        nextAt += opts.intervalMs * (1 + jitter * (2 * random() - 1));
+      }
+      sentAt = now;
       socket.write(requestText(stream, i++));
     };
     socket.setEncoding("latin1");
@@ -73,20 +104,30 @@ function client(k) {
   });
 }
 
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+const cpu0 = process.cpuUsage();
 const started = performance.now();
 await Promise.all(Array.from({ length: opts.clients }, (_, k) => client(k)));
 const seconds = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const q = (p) =>
-  latencies.length
-    ? Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1))
-    : null;
+const cpu = process.cpuUsage(cpu0);
+loop.disable();
+const pct = (xs) => {
+  xs.sort((a, b) => a - b);
+  const q = (p) =>
+    xs.length ? Number(xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1)) : null;
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) };
+};
+const ms = (ns) => Number((ns / 1e6).toFixed(2));
 process.stdout.write(
   `${JSON.stringify({
     requests,
     errors,
     statuses,
     seconds: Number(seconds.toFixed(2)),
-    latencies_us: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) },
+    latencies_us: pct(latencies),
+    late_us: paced ? pct(late) : null,
+    cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    loop_delay_ms: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
   })}\n`,
 );

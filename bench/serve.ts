@@ -2,15 +2,19 @@
  * Serving benchmark (results in docs/benchmarks.md, "Live serving").
  *
  *   node --expose-gc bin/run-ts.js bench/serve.ts --bundle RUN_DIR/bundle [--clients 64] [--duration 60]
- *        [--interval-ms 0] [--inproc 20000] [--json]
+ *        [--interval-ms 0] [--phase random|sync] [--jitter 0.1] [--seed 1] [--inproc 20000] [--json]
  *
  * 1. In process: one stream warmed up, then `--inproc` single-bar `ingest` calls (validate the JSON
  *    bar, update every feature, scale, run the ONNX model, calibrate): p50/p99/p99.9/max.
  * 2. Over HTTP on loopback: the server runs in this process; the load generator (bench/serve-load.mjs)
  *    runs in a child process with `--clients` keep-alive connections, each on its own warmed stream,
  *    for `--duration` seconds, closed loop (next bar as soon as the answer is in) or paced
- *    (`--interval-ms` per client). Throughput, latency percentiles, errors, and the server's memory
- *    (after a full GC) at the start and end of the run.
+ *    (`--interval-ms` per client: seeded random phases and ±`--jitter` think time, or `--phase sync`,
+ *    every client at the same instant: the synchronised burst). Throughput, latency percentiles,
+ *    errors, and the server's memory (after a full GC) at the start and end of the run.
+ * 3. Where the time goes, server side, during the HTTP run: each request's time in the server (from
+ *    its parsed head to its answer written), the event loop's delay, every GC pause by kind, the
+ *    stalls of the loop longer than 2 ms (when and how long), and the load generator's own CPU.
  *
  * Bars are synthetic (mlf data synth, seed 7). A bundle without drift_reference.json is served from a
  * copy with one (computed from synthetic bars), so that drift monitoring is part of the cost. Each stream keeps its history (48 B per 1m bar plus
@@ -21,6 +25,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { loadBundle, writeBundle } from "../src/bundle/index.ts";
 import { sliceBars } from "../src/data/bars.ts";
 import { generateSynthBars } from "../src/data/synth/index.ts";
@@ -51,17 +56,22 @@ const clients = Number(arg("clients", "64"));
 const duration = Number(arg("duration", "60"));
 const intervalMs = Number(arg("interval-ms", "0"));
 const inprocBars = Number(arg("inproc", "20000"));
+const phase = arg("phase", "random");
+const jitter = Number(arg("jitter", "0.1"));
+const seed = Number(arg("seed", "1"));
 const json = process.argv.includes("--json");
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function memory() {
-  gc?.();
+/** Memory after a full GC (`collect`: only outside the measured run, where its pause hits no request). */
+function memory(collect = true) {
+  if (collect) gc?.();
   const m = process.memoryUsage();
   const mb = (x: number) => +(x / 2 ** 20).toFixed(1);
   return { rss_mb: mb(m.rss), heap_used_mb: mb(m.heapUsed), array_buffers_mb: mb(m.arrayBuffers) };
 }
 
 function percentiles(us: number[]) {
+  if (us.length === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
   const s = us.slice().sort((a, b) => a - b);
   const q = (p: number) => +s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(1);
   return { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) };
@@ -134,6 +144,91 @@ function busyShare(): number {
   return +(process.cpuUsage(c0).user / 1000 / (performance.now() - t0)).toFixed(2);
 }
 
+/** GC kinds as Node reports them (perf_hooks constants NODE_PERFORMANCE_GC_*). */
+const GC_KIND: Record<number, string> = { 1: "minor", 4: "major", 8: "incremental", 16: "weakcb" };
+const GC_FLAGS_FORCED = 4;
+
+/**
+ * Server-side timing during the HTTP run: each request's time in the server (from the parsed
+ * request head to the last byte of the answer handed to the socket), the event loop's delay, GC
+ * pauses by kind, and every stall of the loop over 2 ms with when it happened (seconds into the run),
+ * so that a tail can be put down to its cause.
+ */
+function serverDiagnostics(http: import("node:http").Server) {
+  const t0 = performance.now();
+  const inServer: number[] = [];
+  const onRequest = (_req: unknown, res: import("node:http").ServerResponse) => {
+    const started = performance.now();
+    res.once("finish", () => inServer.push((performance.now() - started) * 1000));
+  };
+  http.on("request", onRequest);
+  const gcs: { t: number; kind: string; ms: number }[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const d = (e as unknown as { detail?: { kind?: number; flags?: number } }).detail ?? {};
+      const kind = GC_KIND[d.kind ?? 0] ?? String(d.kind);
+      // A forced GC is one this bench asked for (memory() outside the measured run): kept apart.
+      const forced = ((d.flags ?? 0) & GC_FLAGS_FORCED) !== 0;
+      gcs.push({ t: e.startTime - t0, kind: forced ? `${kind}_forced` : kind, ms: e.duration });
+    }
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  // A 1 ms timer chain: any lateness over 2 ms is the loop blocked (or the process descheduled).
+  const stalls: { t: number; ms: number }[] = [];
+  let expected = performance.now() + 1;
+  let timer: NodeJS.Timeout;
+  const tick = () => {
+    const now = performance.now();
+    if (now - expected > 2)
+      stalls.push({ t: +((now - t0) / 1000).toFixed(3), ms: +(now - expected).toFixed(2) });
+    expected = now + 1;
+    timer = setTimeout(tick, 1);
+  };
+  timer = setTimeout(tick, 1);
+  return {
+    stop() {
+      clearTimeout(timer);
+      http.off("request", onRequest);
+      obs.disconnect();
+      loop.disable();
+      const byKind: Record<string, { count: number; total_ms: number; max_ms: number; over_2ms: number }> =
+        {};
+      for (const g of gcs) {
+        byKind[g.kind] ??= { count: 0, total_ms: 0, max_ms: 0, over_2ms: 0 };
+        const k = byKind[g.kind]!;
+        k.count++;
+        k.total_ms += g.ms;
+        k.max_ms = Math.max(k.max_ms, g.ms);
+        if (g.ms > 2) k.over_2ms++;
+      }
+      for (const k of Object.values(byKind)) {
+        k.total_ms = +k.total_ms.toFixed(1);
+        k.max_ms = +k.max_ms.toFixed(2);
+      }
+      const ms = (ns: number) => +(ns / 1e6).toFixed(2);
+      return {
+        in_server_us: percentiles(inServer),
+        loop_delay_ms: {
+          p50: ms(loop.percentile(50)),
+          p99: ms(loop.percentile(99)),
+          p999: ms(loop.percentile(99.9)),
+          max: ms(loop.max),
+        },
+        gc: byKind,
+        stalls_over_2ms: stalls.length,
+        stall_ms_total: +stalls.reduce((a, s) => a + s.ms, 0).toFixed(1),
+        longest_stalls: stalls
+          .slice()
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 12),
+        stall_seconds: [...new Set(stalls.map((s) => Math.floor(s.t)))].slice(0, 60),
+      };
+    },
+  };
+}
+
 const started = new Date().toISOString();
 const cpuShare = { start: busyShare(), end: 0 };
 const load = { start: loadavg().map((x) => +x.toFixed(2)), end: [] as number[] };
@@ -160,11 +255,15 @@ for (let i = 0; i < bars.length; i++)
 writeFileSync(barsFile, JSON.stringify(rows));
 
 const memStart = memory();
+/** Every 10 s during the run, without a GC (so the heap includes garbage not yet collected). */
 const samples: ({ t: number } & ReturnType<typeof memory>)[] = [];
 const sampler = setInterval(
-  () => samples.push({ t: Math.round((performance.now() - t0) / 1000), ...memory() }),
+  // No forced GC here: a full collection of the heap every 10 s during the run would stall every
+  // request in flight (it did: 6 forced major GCs, up to 167 ms each, in a 60 s run).
+  () => samples.push({ t: Math.round((performance.now() - t0) / 1000), ...memory(false) }),
   10_000,
 );
+const diag = serverDiagnostics(server.app.server);
 const opts = {
   port: Number(new URL(server.url).port),
   path: `/${service.routeVersion}/bars`,
@@ -173,6 +272,9 @@ const opts = {
   intervalMs,
   barsFile,
   from: warm,
+  phase,
+  jitter,
+  seed,
 };
 const child = spawn(process.execPath, [join(import.meta.dirname, "serve-load.mjs"), JSON.stringify(opts)], {
   stdio: ["ignore", "pipe", "inherit"],
@@ -183,6 +285,7 @@ child.stdout.on("data", (d) => {
 });
 await new Promise((r) => child.on("exit", r));
 clearInterval(sampler);
+const server_side = diag.stop();
 const result = JSON.parse(out);
 const memEnd = memory();
 load.end = loadavg().map((x) => +x.toFixed(2));
@@ -201,13 +304,22 @@ const report = {
   http: {
     clients,
     duration_s: duration,
-    mode: intervalMs > 0 ? `paced: one bar per client every ${intervalMs} ms` : "closed loop",
+    mode:
+      intervalMs > 0
+        ? phase === "sync"
+          ? `paced, synchronised: every client sends a bar at the same instant every ${intervalMs} ms`
+          : `paced: one bar per client every ${intervalMs} ms ± ${jitter * 100}% (seeded random phases, seed ${seed})`
+        : "closed loop",
     requests: result.requests,
     errors: result.errors,
     statuses: result.statuses,
     throughput_rps: Math.round(result.requests / result.seconds),
     latency_us: result.latencies_us,
+    send_late_us: result.late_us,
+    load_generator_cpu_ms: result.cpu_ms,
+    load_generator_loop_delay_ms: result.loop_delay_ms,
   },
+  server_side,
   memory: {
     start: memStart,
     end: memEnd,
@@ -226,6 +338,14 @@ else {
       `HTTP ${h.mode}, ${clients} clients, ${duration} s: ${h.requests} requests, ${h.throughput_rps} req/s, errors ${h.errors}; ` +
       `latency p50 ${h.latency_us.p50} µs, p99 ${h.latency_us.p99} µs, p99.9 ${h.latency_us.p999} µs, max ${h.latency_us.max} µs\n` +
       `memory after GC: start rss ${memStart.rss_mb} MB heap ${memStart.heap_used_mb} MB buffers ${memStart.array_buffers_mb} MB → end rss ${memEnd.rss_mb} MB heap ${memEnd.heap_used_mb} MB buffers ${memEnd.array_buffers_mb} MB (${accepted} bars accepted)\n` +
-      `every 10 s: ${samples.map((m) => `${m.t}s ${m.rss_mb}/${m.heap_used_mb}/${m.array_buffers_mb}`).join(", ")} (rss/heap/buffers MB)\n`,
+      `server side: in server p50 ${report.server_side.in_server_us.p50} µs, p99 ${report.server_side.in_server_us.p99} µs, p99.9 ${report.server_side.in_server_us.p999} µs, max ${report.server_side.in_server_us.max} µs; ` +
+      `loop delay p99 ${report.server_side.loop_delay_ms.p99} ms, max ${report.server_side.loop_delay_ms.max} ms; ` +
+      `${report.server_side.stalls_over_2ms} stalls > 2 ms (${report.server_side.stall_ms_total} ms in all); ` +
+      `GC ${Object.entries(report.server_side.gc)
+        .map(([k, g]) => `${k} ${g.count}× total ${g.total_ms} ms max ${g.max_ms} ms`)
+        .join(", ")}\n` +
+      `load generator: CPU ${h.load_generator_cpu_ms} ms over ${duration} s, its loop delay max ${h.load_generator_loop_delay_ms.max} ms, sends late p99 ${h.send_late_us?.p99 ?? "-"} µs\n` +
+      `longest stalls (s into run: ms): ${report.server_side.longest_stalls.map((x) => `${x.t}: ${x.ms}`).join(", ")}\n` +
+      `every 10 s, without GC: ${samples.map((m) => `${m.t}s ${m.rss_mb}/${m.heap_used_mb}/${m.array_buffers_mb}`).join(", ")} (rss/heap/buffers MB)\n`,
   );
 }

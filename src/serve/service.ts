@@ -15,11 +15,15 @@ import { type AnswerContext, answerWithFallback } from "./answer.ts";
 import { type BarJson, barsFromJson, type ReloadBody } from "./bar-input.ts";
 import { BundleRuntime, type ModelInput } from "./bundle-runtime.ts";
 import { DEFAULT_DRIFT, DriftMonitor, type DriftOptions, type DriftReport } from "./drift.ts";
+import { DriftScheduler } from "./drift-scheduler.ts";
 import { ServeError } from "./errors.ts";
+import type { FeatureColumns } from "../views/feature-frame.ts";
 import type { FeaturePlanSpec } from "./feature-plan.ts";
 import { FeatureStream, PlanEngine } from "./feature-stream.ts";
 import { ServeMetrics } from "./serve-metrics.ts";
 import { encodeSnapshot, restoreStream } from "./snapshot.ts";
+import { attachRegimes, regimeOf, replayRegimes, type StreamRegimes } from "./stream-regimes.ts";
+import { columnsOf, lastRowOf, withWindow, withWindowOf } from "./window-input.ts";
 import { WindowPool } from "./window-pool.ts";
 
 export interface ServeLogger {
@@ -63,20 +67,26 @@ export interface Answer {
 interface Deployment {
   primary: BundleRuntime;
   fallback: BundleRuntime | null;
-  /** Distinct feature plans of the two bundles. */
+  /** Distinct feature plans of the two bundles, keeping the rows their window models read. */
   plans: FeaturePlanSpec[];
+  /** Feature rows a stream keeps for the bundles' window models (0: none). */
+  keep: number;
 }
 
 export interface StreamState {
   stream: FeatureStream;
   drift: DriftMonitor | null;
   driftBusy: boolean;
+  /** Regime filter state per deployed bundle that gates by regime (stream-regimes.ts). */
+  regimes?: StreamRegimes;
 }
 
 function deploymentOf(primary: BundleRuntime, fallback: BundleRuntime | null): Deployment {
-  const plans = [primary.plan];
-  if (fallback && fallback.plan.key !== primary.plan.key) plans.push(fallback.plan);
-  return { primary, fallback, plans };
+  const keep = Math.max(primary.windowLength, fallback?.windowLength ?? 0);
+  const kept = (p: FeaturePlanSpec): FeaturePlanSpec => (keep > 0 ? { ...p, keep } : p);
+  const plans = [kept(primary.plan)];
+  if (fallback && fallback.plan.key !== primary.plan.key) plans.push(kept(fallback.plan));
+  return { primary, fallback, plans, keep };
 }
 
 function featuresOf(names: readonly string[], row: readonly Float32Array[]): Record<string, number | null> {
@@ -92,6 +102,8 @@ export class ServingService {
   readonly streams = new Map<string, StreamState>();
   readonly metrics = new ServeMetrics(this);
   private readonly windows: WindowPool;
+  /** Every stream's background drift computation, one at a time (drift-scheduler.ts). */
+  readonly driftQueue = new DriftScheduler();
   private reloading = false;
   private closed = false;
   /** Set when shutdown starts: in-flight requests finish, their connections are closed. */
@@ -185,7 +197,12 @@ export class ServingService {
       );
     }
     const stream = new FeatureStream(id, dep.plans);
-    st = { stream, drift: null, driftBusy: false };
+    st = {
+      stream,
+      drift: null,
+      driftBusy: false,
+      regimes: attachRegimes(stream, [dep.primary, dep.fallback]),
+    };
     st.drift = this.newDrift(dep, stream);
     this.streams.set(id, st);
     return st;
@@ -199,7 +216,9 @@ export class ServingService {
     const ref = dep.primary.drift;
     const monitor = ref ? new DriftMonitor(ref, dep.primary.warmupBars, this.driftOptions) : null;
     const observers = new Map(monitor ? [[dep.primary.plan.key, monitor.observe] as const] : []);
-    st.stream = restoreStream(bytes, dep.plans, source, observers);
+    st.stream = restoreStream(bytes, dep.plans, source, observers, (s) => {
+      st.regimes = attachRegimes(s, [dep.primary, dep.fallback]);
+    });
     st.drift = monitor;
     this.streams.set(st.stream.id, st);
     this.log.info({ stream: st.stream.id, rows: st.stream.rows, source }, "stream restored from snapshot");
@@ -243,10 +262,12 @@ export class ServingService {
     // Both inputs are taken now, before any await: a later request may move the stream on.
     const close = stream.history.view(false).close;
     const t = stream.rows - 1;
-    const input = dep.primary.input(row, close, t);
+    const input = withWindow(dep.primary, dep.primary.input(row, close, t, regimeOf(st.regimes, dep.primary)), stream);
     const fb = dep.fallback;
     const fbInput =
-      fb && stream.isWarm(fb.warmupBars) ? fb.input(stream.engine(fb.plan.key).row, close, t) : null;
+      fb && stream.isWarm(fb.warmupBars)
+        ? withWindow(fb, fb.input(stream.engine(fb.plan.key).row, close, t, regimeOf(st.regimes, fb)), stream)
+        : null;
     return {
       ...base,
       ...(await answerWithFallback(
@@ -273,7 +294,8 @@ export class ServingService {
         { bars: n, warmup_bars: dep.primary.warmupBars },
       );
     }
-    const rowOf = async (b: BundleRuntime): Promise<Float32Array[]> => {
+    // The last feature rows (as many as the bundles' windows read; 1 without window models).
+    const rowsOf = async (b: BundleRuntime): Promise<FeatureColumns> => {
       const hasVolume = b.plan.selection.hasVolume;
       if (hasVolume && bars.volumeCount !== n) {
         throw new ServeError(
@@ -295,19 +317,23 @@ export class ServingService {
         close: bars.close.slice(),
         volume: hasVolume ? bars.volume!.slice() : null,
       };
-      const flat = await this.windows.lastRow(b.plan, copy, bars.contracts);
-      return Array.from(flat, (v) => Float32Array.of(v));
+      return columnsOf(await this.windows.lastRow(b.plan, copy, bars.contracts, dep.keep), b.featureNames);
     };
-    const row = await rowOf(dep.primary);
-    const input = dep.primary.input(row, bars.close, n - 1);
+    const rows = await rowsOf(dep.primary);
+    const row = lastRowOf(rows);
+    const input = withWindowOf(dep.primary, dep.primary.input(row, bars.close, n - 1), rows);
     const fb = dep.fallback;
     let fbInput: ModelInput | null = null;
     if (fb && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)) {
-      fbInput = fb.plan.key === dep.primary.plan.key ? fb.input(row, bars.close, n - 1) : null;
+      fbInput =
+        fb.plan.key === dep.primary.plan.key ? withWindowOf(fb, fb.input(row, bars.close, n - 1), rows) : null;
     }
     const lazyFallback =
       fb && fbInput === null && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)
-        ? async () => fb.input(await rowOf(fb), bars.close, n - 1)
+        ? async () => {
+            const r = await rowsOf(fb);
+            return withWindowOf(fb, fb.input(lastRowOf(r), bars.close, n - 1), r);
+          }
         : null;
     const answer = await answerWithFallback(
       dep,
@@ -327,20 +353,23 @@ export class ServingService {
     return { timeoutMs: this.modelTimeoutMs, metrics: this.metrics, log: this.log, what, barsAccepted };
   }
 
-  /** Recomputes a stream's drift in the background every `every` rows; logs state changes. */
+  /**
+   * Queues a background recomputation of a stream's drift every `every` rows (and `minIntervalMs`);
+   * logs state changes. Computations of all streams run one after another (DriftScheduler), in
+   * slices between requests.
+   */
   private maybeUpdateDrift(st: StreamState): void {
     const d = st.drift;
     if (d === null || st.driftBusy || !d.due) return;
     st.driftBusy = true;
     const before = d.last?.state ?? "insufficient";
-    setImmediate(() => {
-      d.computeInSlices()
-        .then((r) => this.noteDrift(st, before, r))
-        .catch((e) => this.log.error({ stream: st.stream.id, cause: String(e) }, "drift computation failed"))
-        .finally(() => {
-          st.driftBusy = false;
-        });
-    });
+    this.driftQueue
+      .run(() => d.computeInSlices())
+      .then((r) => this.noteDrift(st, before, r))
+      .catch((e) => this.log.error({ stream: st.stream.id, cause: String(e) }, "drift computation failed"))
+      .finally(() => {
+        st.driftBusy = false;
+      });
   }
 
   private noteDrift(st: StreamState, before: string, r: DriftReport): void {
@@ -423,9 +452,13 @@ export class ServingService {
         next.primary.drift
           ? new DriftMonitor(next.primary.drift, next.primary.warmupBars, this.driftOptions)
           : null;
-      const replayed = new Map<StreamState, { engines: PlanEngine[]; monitor: DriftMonitor | null }>();
+      const replayed = new Map<
+        StreamState,
+        { engines: PlanEngine[]; monitor: DriftMonitor | null; regimes?: { install(): StreamRegimes } }
+      >();
       for (const st of this.streams.values()) {
-        const have = new Set(st.stream.planKeys());
+        // An engine keeping fewer rows than the new bundles' windows read is replayed keeping enough.
+        const have = new Set(st.stream.planKeys().filter((k) => st.stream.engine(k).keep >= next.keep));
         const monitor = monitorOf();
         const engines: PlanEngine[] = [];
         for (const plan of next.plans) {
@@ -440,7 +473,11 @@ export class ServingService {
           const observer = plan.key === next.primary.plan.key ? monitor?.observe : null;
           engines.push(await st.stream.replayPlan(plan, observer));
         }
-        replayed.set(st, { engines, monitor });
+        replayed.set(st, {
+          engines,
+          monitor,
+          regimes: await replayRegimes(st.stream, [next.primary, next.fallback]),
+        });
       }
       // The swap: synchronous from here, so no request sees a half-built deployment.
       const keys = new Set(next.plans.map((p) => p.key));
@@ -461,6 +498,7 @@ export class ServingService {
         if (st.drift && r.monitor && this.deployment.primary.plan.key === primaryKey)
           r.monitor.adoptWindow(st.drift);
         st.drift = r.monitor;
+        st.regimes = r.regimes?.install() ?? attachRegimes(st.stream, [next.primary, next.fallback]);
       }
       const previous = this.deployment;
       this.deployment = next;
