@@ -97,6 +97,13 @@ interface KernelState {
    * this push's new bars. Aligning a block is then a fill of runs: value(r) = ext[runSlot[k]].
    */
   ext: Float64Array[];
+  /**
+   * ext[o].subarray(1, viewRows + 1) per output, what `advance` writes into: kept while the new
+   * bars per push and the buffers stay the same, so a live stream pushing one bar at a time makes no
+   * views per kernel per bar (they were half of a served bar's allocation).
+   */
+  views: Float64Array[];
+  viewRows: number;
 }
 
 export class FeatureEngine {
@@ -161,6 +168,8 @@ export class FeatureEngine {
       tfState: byTf.get(k.tf)!,
       sinks: k.sinks,
       ext: k.spec.outputs.map(() => new Float64Array(1).fill(Number.NaN)),
+      views: [],
+      viewRows: -1,
     }));
   }
 
@@ -281,19 +290,20 @@ export class FeatureEngine {
     const to = series.length;
     const m = to - from;
     if (m > 0) {
+      let grown = false;
       for (let o = 0; o < k.ext.length; o++) {
         if (k.ext[o].length < m + 1) {
           const bigger = new Float64Array(Math.max(m + 1, k.ext[o].length * 2));
           bigger[0] = k.ext[o][0];
           k.ext[o] = bigger;
+          grown = true;
         }
       }
-      k.kernel.advance(
-        series,
-        from,
-        to,
-        k.ext.map((e) => e.subarray(1, m + 1)),
-      );
+      if (grown || k.viewRows !== m) {
+        k.views = k.ext.map((e) => e.subarray(1, m + 1));
+        k.viewRows = m;
+      }
+      k.kernel.advance(series, from, to, k.views);
     }
     for (let o = 0; o < k.sinks.length; o++) {
       const sink = k.sinks[o];
@@ -306,7 +316,10 @@ export class FeatureEngine {
         }
         if (sink.feedsDerived) {
           const buf = inputs[this.derivedInputIndex.get(sink.name)!];
-          if (!s.resampler) buf.set(ext.subarray(1, n + 1), at);
+          if (!s.resampler) {
+            if (n <= SMALL_COPY) for (let i = 0; i < n; i++) buf[at + i] = ext[1 + i];
+            else buf.set(ext.subarray(1, n + 1), at);
+          }
           else fillRuns64(buf, at, ext, s.runStart, s.runSlot, s.runs);
         }
       }
@@ -370,7 +383,14 @@ function fillRuns64(
  * scratch first (a cross-type set, fast there), then copied into the shared column (a same-type
  * set): measured 2x faster than a loop storing straight into shared memory.
  */
+/** Below this many rows a plain loop copies: no views made (live streams push one bar at a time). */
+const SMALL_COPY = 8;
+
 function copyShifted32(dst: Float32Array, at: number, ext: Float64Array, n: number, scratch: Float32Array) {
+  if (n <= SMALL_COPY) {
+    for (let i = 0; i < n; i++) dst[at + i] = ext[1 + i];
+    return;
+  }
   scratch.set(ext.subarray(1, n + 1));
   dst.set(scratch.subarray(0, n), at);
 }
