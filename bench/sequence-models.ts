@@ -17,13 +17,15 @@
  * batch-1 latency over `--latency-runs` calls after 200 warm-up calls (each call a different real
  * window), and batch-`--throughput-batch` throughput (windows/s over >= 2 s after 3 warm-up calls).
  * Fit times: the worker's own (window cutting, training, ONNX export), the round trip seen by the pool,
- * and the median epoch after the first (from the worker's progress events). LightGBM (500 rounds, early
+ * the worker process's CPU time during the fit, and the median epoch after the first (from the worker's
+ * progress events). On a shared machine the CPU figures (fit CPU s, CPU µs per batch-1 call) are the
+ * ones to compare between runs; wall times and p99 grow with the load. LightGBM (500 rounds, early
  * stopping off, `--threads` threads) on the last bar's features of the same samples is the
  * reference. `--dump-frames DIR` writes the train/valid window frames for
  * python-workers/tools/bench_seq_fit.py, which times the same fits on a GPU (`--frames-only`: and stop).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -219,15 +221,34 @@ interface Row {
   onnxKb: number;
   fitS: number;
   poolS: number;
+  /** CPU seconds the worker process spent on the fit (user + system): less load-dependent than wall. */
+  fitCpuS: number | null;
   epochS: number | null;
   epochs: number;
   p50Us: number;
   p99Us: number;
   meanUs: number;
+  /** This process's CPU time per batch-1 call (user + system), mean. */
+  cpuUs: number;
   throughput: number;
   nonFinite: number;
 }
 
+/** user + system CPU seconds of a local process so far (Linux /proc; null elsewhere). */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of proc(5) (utime, stime, in clock ticks) are 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node supports
+
+const fmt = (x: number | null, d = 0) => (x === null ? "–" : x.toFixed(d));
 const quantile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
@@ -244,12 +265,14 @@ async function timeInference(bytes: Uint8Array, input: Float32Array, sample: rea
   const name = session.inputNames[0]!;
   for (let i = 0; i < LATENCY_WARMUP; i++) await session.run({ [name]: one(i % BIG) });
   const us: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < LATENCY_RUNS; i++) {
     const feeds = { [name]: one(i % BIG) };
     const t0 = process.hrtime.bigint();
     await session.run(feeds);
     us.push(Number(process.hrtime.bigint() - t0) / 1e3);
   }
+  const cpu = process.cpuUsage(cpu0);
   const big = { [name]: new ort.Tensor("float32", input, [BIG, ...sample]) };
   let nonFinite = 0;
   for (let i = 0; i < 3; i++) {
@@ -272,6 +295,7 @@ async function timeInference(bytes: Uint8Array, input: Float32Array, sample: rea
     p50Us: quantile(sorted, 0.5),
     p99Us: quantile(sorted, 0.99),
     meanUs: us.reduce((a, b) => a + b, 0) / us.length,
+    cpuUs: (cpu.user + cpu.system) / LATENCY_RUNS,
     throughput: (runs * BIG) / seconds,
     nonFinite,
   };
@@ -290,10 +314,23 @@ try {
       `${N_TRAIN} train + ${N_VALID} valid windows (rows ${trainRows[0]}..${validRows.at(-1)}); ` +
       `${EPOCHS} epochs, batch ${BATCH_SIZE}, torch threads ${THREADS}`,
   );
+  // Untimed: the worker imports torch at its first sequence fit (~2 s), a cost of no one model.
+  await pool.fit({
+    modelId: "dlinear",
+    params: { seq_len: L, max_epochs: 1, batch_size: BATCH_SIZE, num_threads: THREADS },
+    seed: 7,
+    view: "window_tensor",
+    inputShape: [L, F],
+    outputs: [{ name: "E_r", target: "target_ret" }],
+    train: columnsFor(validFrame.columns, ["E_r"]),
+    timeoutMs: 600_000,
+  });
   for (const model of models) {
     const heads = OUTPUTS[model]!;
     const sequence = model !== "lightgbm";
     const epochEnds: number[] = [];
+    const workerPid = pool.localPids()[0];
+    const cpuBefore = processCpuSeconds(workerPid);
     const started = performance.now();
     const outcome = await pool.fit({
       modelId: model,
@@ -318,6 +355,7 @@ try {
       },
     });
     const poolS = (performance.now() - started) / 1e3;
+    const cpuAfter = processCpuSeconds(workerPid);
     const epochs = epochEnds
       .slice(1)
       .map((t, i) => (t - epochEnds[i]!) / 1e3)
@@ -333,13 +371,14 @@ try {
       onnxKb: outcome.onnx.bytes.byteLength / 1024,
       fitS: outcome.fitSeconds,
       poolS,
+      fitCpuS: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
       epochS: sequence && epochs.length > 0 ? epochs[Math.floor(epochs.length / 2)]! : null,
       epochs: outcome.metrics.epochs ?? outcome.metrics.p_up_rounds ?? 0,
       ...timing,
     };
     rows.push(row);
     console.log(
-      `${model}: fit ${row.fitS.toFixed(2)} s (pool ${row.poolS.toFixed(2)} s), ONNX ${row.onnxKb.toFixed(0)} KB, ` +
+      `${model}: fit ${row.fitS.toFixed(2)} s (pool ${row.poolS.toFixed(2)} s, worker CPU ${fmt(row.fitCpuS, 2)} s), ONNX ${row.onnxKb.toFixed(0)} KB, ` +
         `batch 1 p50 ${row.p50Us.toFixed(0)} µs p99 ${row.p99Us.toFixed(0)} µs, batch ${BIG} ${row.throughput.toFixed(0)} windows/s`,
     );
   }
@@ -360,15 +399,14 @@ function tabular(rowsOf: Int32Array, heads: readonly string[]): ColumnSet {
 }
 
 const loadavgAfter = loadavg().map((x) => Number(x.toFixed(2)));
-const fmt = (x: number | null, d = 0) => (x === null ? "–" : x.toFixed(d));
 console.log(
-  "\n| model | parameters | ONNX KB | fit s (worker) | s/epoch | batch 1 p50 µs | p99 µs | batch " +
-    `${BIG} windows/s |\n|---|---|---|---|---|---|---|---|`,
+  "\n| model | parameters | ONNX KB | fit s (worker) | fit CPU s | s/epoch | batch 1 p50 µs | p99 µs | CPU µs/call | batch " +
+    `${BIG} windows/s |\n|---|---|---|---|---|---|---|---|---|---|`,
 );
 for (const r of rows) {
   console.log(
-    `| ${r.model} | ${fmt(r.parameters)} | ${fmt(r.onnxKb)} | ${fmt(r.fitS, 2)} | ${fmt(r.epochS, 2)} | ` +
-      `${fmt(r.p50Us)} | ${fmt(r.p99Us)} | ${fmt(r.throughput)} |`,
+    `| ${r.model} | ${fmt(r.parameters)} | ${fmt(r.onnxKb)} | ${fmt(r.fitS, 2)} | ${fmt(r.fitCpuS, 2)} | ${fmt(r.epochS, 2)} | ` +
+      `${fmt(r.p50Us)} | ${fmt(r.p99Us)} | ${fmt(r.cpuUs)} | ${fmt(r.throughput)} |`,
   );
 }
 console.log(`load average ${machine.loadavgBefore.join(" ")} before, ${loadavgAfter.join(" ")} after`);
