@@ -175,10 +175,22 @@ const OofConfig = z.strictObject({
   embargo_bars: z.int().min(0).default(1440),
 });
 
+/** Regime gating (src/train/gating.ts, docs/ensembles.md "Regime gating"). */
 const GatingConfig = z.strictObject({
   enabled: z.boolean().default(false),
   method: z.string().min(1).optional(),
+  /** HMM observables: feature columns, "log:<name>" for ln of one; empty = ret_mean20_1m, log:ret_std20_1m. */
   regime_features: z.array(z.string().min(1)).default([]),
+  /** The observable that orders the states (calm → turbulent); default the last regime feature. */
+  volatility_feature: z.string().min(1).optional(),
+  n_states: z.int().min(2).max(8).default(3),
+  covariance_type: z.enum(["diag", "full"]).default("diag"),
+  n_iter: z.int().min(1).max(10_000).default(100),
+  tol: z.number().positive().default(1e-4),
+  /** EM restarts (seed, seed + 1, ...); the best train log-likelihood is kept. */
+  n_init: z.int().min(1).max(100).default(4),
+  /** Ridge penalty on the gate's logits. */
+  l2: z.number().min(0).default(1e-3),
 });
 
 export const EnsembleConfig = z
@@ -222,6 +234,15 @@ export const EnsembleConfig = z
           code: "custom",
           path: ["gating", "method"],
           message: `gating "${e.gating.method ?? ""}" is not registered yet (registered: ${registeredNames(gates)})`,
+        });
+        return z.NEVER;
+      }
+      if (e.method !== "voting" || e.voting_type !== "soft") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gating", "enabled"],
+          message:
+            "regime gating replaces soft voting's fixed weights: use method voting with voting_type soft (gating with stacking is not built yet)",
         });
         return z.NEVER;
       }

@@ -173,6 +173,8 @@ export async function predictBars(
     (from, to, out) => modelInputRowMajor(frame, transform, rows, from, to, out),
     scale,
     { frame, transform, rows },
+    // The regime filter runs causally over the file from the first predicted row, as serving does.
+    served.gating?.probabilities(frame.features, frame.featureNames, first),
   );
   await served.close();
   const outputs = new Map<string, Float64Array>();

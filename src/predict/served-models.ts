@@ -11,6 +11,7 @@ import { BundleError } from "../core/errors.ts";
 import { buildMetaFeatures, combineVoting, StackingPlanSchema } from "../ensembles/index.ts";
 import { type CalibrationChain, loadCalibrationChain } from "../inference/calibration/index.ts";
 import { type FittedConformal, loadConformal } from "../inference/conformal/index.ts";
+import { GATING_FILE, RegimeGating } from "../inference/gating/regime-gating.ts";
 import { openTabularSession, runTabular, type TabularSession } from "../models/onnx-runner.ts";
 import type { ColumnTransform } from "../models/preprocessing.ts";
 import { runWindows } from "../models/window-runner.ts";
@@ -91,6 +92,8 @@ export class ServedModels {
     readonly calibration: CalibrationChain | null,
     private readonly conformal: FittedConformal | null,
     private readonly folds: readonly TabularSession[],
+    /** Regime gating (gating.json): the gate replaces voting's weights; adds regime_score. */
+    readonly gating: RegimeGating | null,
   ) {}
 
   static async open(bundle: LoadedBundle): Promise<ServedModels> {
@@ -140,8 +143,18 @@ export class ServedModels {
         await openTabularSession(await bundle.onnxBytes(name), e.input_name, `${where}: model ${name}`),
       );
     }
+    const gating =
+      GATING_FILE in m.files
+        ? RegimeGating.fromJSON(await bundle.readJson(GATING_FILE, z.unknown()), `${where}/${GATING_FILE}`)
+        : null;
+    if (gating !== null && ensemble?.method !== "voting")
+      throw new BundleError(`${where}: ${GATING_FILE} gates a voting ensemble, and ensemble.json is not one`);
     const served = [
-      ...(ensemble === null ? bases[0]!.outputs : ensemble.outputs),
+      ...(gating !== null
+        ? [...gating.json.outputs, "regime_score"]
+        : ensemble === null
+          ? bases[0]!.outputs
+          : ensemble.outputs),
       ...(conformal ? ["uncertainty"] : []),
     ];
     for (const o of m.outputs) {
@@ -155,7 +168,7 @@ export class ServedModels {
       const chain = file.models[key];
       if (chain !== undefined) calibration = loadCalibrationChain(chain);
     }
-    return new ServedModels(m.outputs, bases, ensemble, meta, calibration, conformal, folds);
+    return new ServedModels(m.outputs, bases, ensemble, meta, calibration, conformal, folds, gating);
   }
 
   /** Whether `run` needs the per-row conformal scale (realised volatility at each row's bar). */
@@ -179,6 +192,8 @@ export class ServedModels {
     /** Per-row conformal scale (src/train/conformal.ts conformalScale at each row's bar), when needsScale. */
     scale?: Float64Array,
     windows?: WindowSource,
+    /** Filtered regime probabilities of the n rows (K columns), when the bundle has gating.json. */
+    regime?: readonly Float64Array[],
   ): Promise<Map<string, Float64Array>> {
     const per: Record<string, Record<string, Float64Array>> = {};
     for (const b of this.bases) {
@@ -198,7 +213,13 @@ export class ServedModels {
     let raw: Record<string, Float64Array>;
     const e = this.ensemble;
     if (e === null) raw = per[this.bases[0]!.id]!;
-    else if (e.method === "voting") {
+    else if (this.gating !== null) {
+      if (regime === undefined || regime.length !== this.gating.nStates || regime[0]!.length !== n)
+        throw new BundleError(
+          "the bundle's regime gate needs the filtered regime probabilities of every row",
+        );
+      raw = this.gating.combine(regime, per);
+    } else if (e.method === "voting") {
       raw = combineVoting(e.base_models, per, {
         votingType: e.voting_type,
         ...(e.weights ? { weights: e.weights } : {}),

@@ -13,6 +13,7 @@
  */
 import { featureSchemaSha256 } from "../bundle/manifest.ts";
 import { BundleError } from "../core/errors.ts";
+import type { RegimeGating } from "../inference/gating/regime-gating.ts";
 import { type ColumnTransform, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
 import { type LoadedPredictor, loadPredictor } from "../predict/predict.ts";
 import { ENSEMBLE_FILE, ServedModels } from "../predict/served-models.ts";
@@ -24,10 +25,19 @@ import { rowBatchWidth } from "./row-batch.ts";
 
 const ROW0 = Int32Array.of(0);
 
-/** One bar's model input: the scaled feature row, and the conformal scale when the bundle needs one. */
+/**
+ * One bar's model input: the scaled feature row, the conformal scale when the bundle needs one, and
+ * the stream's filtered regime probabilities at the bar when the bundle gates by regime.
+ */
 export interface ModelInput {
   x: Float32Array;
   scale: Float64Array | null;
+  regime?: Float64Array | null;
+}
+
+/** K columns of w rows, each row the same probabilities (a row batch of copies). */
+function regimeColumns(probs: Float64Array, w: number): Float64Array[] {
+  return Array.from(probs, (p) => new Float64Array(w).fill(p));
 }
 
 /** Why a model gave no usable answer. */
@@ -128,12 +138,19 @@ export class BundleRuntime {
           features,
           (_from, _to, out) => fill(out),
           served.needsScale ? new Float64Array(rows).fill(1e-3) : undefined,
+          undefined,
+          served.gating ? regimeColumns(served.gating.tracker().probs, rows) : undefined,
         ),
       features,
       m.outputs,
     );
     if (batch.note) notes.push(`bundle ${m.name} ${m.version}: ${batch.note}`);
     return new BundleRuntime(dir, predictor, plan, served, drift, driftNote, notes, batch.width);
+  }
+
+  /** The bundle's regime gating (gating.json), whose filter state each stream carries; or null. */
+  get gating(): RegimeGating | null {
+    return this.served.gating;
   }
 
   /** The served model's name, or "ensemble". */
@@ -146,13 +163,20 @@ export class BundleRuntime {
    * j) scaled exactly as predict does, and, for a bundle with conformal intervals, the bar's realised
    * volatility scale (conformalScale over the closes up to it, as predict computes it on the file).
    */
-  input(row: readonly Float32Array[], close: Float64Array, t: number): ModelInput {
+  input(
+    row: readonly Float32Array[],
+    close: Float64Array,
+    t: number,
+    /** The stream's filtered regime probabilities at bar t (copied now: the stream moves on). */
+    regime: Float64Array | null = null,
+  ): ModelInput {
     const frame: FeatureColumns = { length: 1, featureNames: this.featureNames, features: row };
     const x = new Float32Array(this.featureNames.length);
     modelInputRowMajor(frame, this.transform, ROW0, 0, 1, x);
-    if (!this.served.needsScale) return { x, scale: null };
+    const r = regime === null ? null : regime.slice();
+    if (!this.served.needsScale) return { x, scale: null, regime: r };
     const from = Math.max(0, t - CONFORMAL_SCALE.window);
-    return { x, scale: Float64Array.of(conformalScale(close.subarray(from, t + 1)).at(-1)!) };
+    return { x, scale: Float64Array.of(conformalScale(close.subarray(from, t + 1)).at(-1)!), regime: r };
   }
 
   /**
@@ -166,6 +190,10 @@ export class BundleRuntime {
       try {
         const { x, scale } = input;
         const w = this.rowBatch;
+        if (this.served.gating !== null && !input.regime)
+          throw new Error(
+            "this bundle gates by regime: its answers need a stream's filter state (use /bars)",
+          );
         raw = await this.served.run(
           w,
           x.length,
@@ -173,6 +201,8 @@ export class BundleRuntime {
             for (let k = 0; k < w; k++) out.set(x, k * x.length);
           },
           scale === null ? undefined : w === 1 ? scale : new Float64Array(w).fill(scale[0]!),
+          undefined,
+          input.regime ? regimeColumns(input.regime, w) : undefined,
         );
       } catch (e) {
         throw new ModelFailure(

@@ -145,6 +145,8 @@ export class FeatureStream {
   readonly rolls: Roll[] = [];
   private readonly engines = new Map<string, PlanEngine>();
   private readonly observers = new Map<string, RowsObserver>();
+  /** Regime filters fed by a plan's rows (stream-regimes.ts), beside its drift observer. */
+  private readonly trackers = new Map<string, RowsObserver>();
   /** Why the stream stopped accepting bars, or null. */
   broken: string | null = null;
 
@@ -184,6 +186,22 @@ export class FeatureStream {
   observe(key: string, observer: RowsObserver | null): void {
     if (observer) this.observers.set(key, observer);
     else this.observers.delete(key);
+  }
+
+  /** Every row computed for `key` from now on also goes to `tracker` (null: none). */
+  track(key: string, tracker: RowsObserver | null): void {
+    if (tracker) this.trackers.set(key, tracker);
+    else this.trackers.delete(key);
+  }
+
+  private observerOf(key: string): RowsObserver | undefined {
+    const drift = this.observers.get(key);
+    const tracker = this.trackers.get(key);
+    if (drift === undefined || tracker === undefined) return drift ?? tracker;
+    return (cols, firstRow, n) => {
+      drift(cols, firstRow, n);
+      tracker(cols, firstRow, n);
+    };
   }
 
   private needsVolume(): boolean {
@@ -256,7 +274,7 @@ export class FeatureStream {
     }
     try {
       for (const [key, e] of this.engines)
-        e.push(this.history, this.history.length, this.rolls, this.observers.get(key));
+        e.push(this.history, this.history.length, this.rolls, this.observerOf(key));
     } catch (err) {
       this.broken = (err as Error).message;
       throw new ServeError(
@@ -295,6 +313,7 @@ export class FeatureStream {
       if (!keys.has(key)) {
         this.engines.delete(key);
         this.observers.delete(key);
+        this.trackers.delete(key);
       }
     }
   }

@@ -174,10 +174,13 @@ export function restoreStream(
   plans: readonly FeaturePlanSpec[],
   source: string,
   observers: ReadonlyMap<string, RowsObserver> = new Map(),
+  /** Called on the new stream before the history is replayed (e.g. to attach regime filters). */
+  prepare?: (stream: FeatureStream) => void,
 ): FeatureStream {
   const { header, bars } = decodeSnapshot(bytes, source);
   const stream = new FeatureStream(header.stream, plans);
   for (const [key, fn] of observers) stream.observe(key, fn);
+  prepare?.(stream);
   if (bars.length > 0) stream.accept(bars);
   for (const p of header.plans) {
     if (!stream.planKeys().includes(p.key)) continue;

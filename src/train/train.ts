@@ -23,6 +23,7 @@ import { ConfigError } from "../core/errors.ts";
 import { replaceDirectory } from "../core/replace-dir.ts";
 import { canonicalJson, fingerprintConfig } from "../data/fingerprint.ts";
 import { mlfVersion } from "../features/engine/feature-file-metadata.ts";
+import { GATING_FILE } from "../inference/gating/regime-gating.ts";
 import { preprocessingToJson } from "../models/preprocessing.ts";
 import { windowLengthOf } from "../models/window-runner.ts";
 import { CONFORMAL_FILE } from "../predict/served-models.ts";
@@ -43,6 +44,7 @@ import {
   type TestEvaluation,
 } from "./evaluate.ts";
 import { buildModelFrames, type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
+import { fitGating, type GatingFit } from "./gating.ts";
 import { fitJackknifeFolds, type JackknifeFolds } from "./jackknife.ts";
 
 export interface TrainOptions {
@@ -178,6 +180,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     });
     let fitted: FittedBaseModel[];
     let ensemble: EnsembleFit | undefined;
+    let gating: GatingFit | undefined;
     let jackknife: JackknifeFolds | null = null;
     try {
       fitted = await Promise.all(
@@ -189,6 +192,11 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
           `${config.ensemble.method}${config.ensemble.meta_learner ? ` (${config.ensemble.meta_learner})` : ""}`,
         );
         ensemble = await fitEnsemble(pool, config, ds, frames, fitted, report);
+        if (config.ensemble.gating?.enabled) {
+          // The gate replaces voting's fixed weights: the ensemble's val/test outputs are the gated ones.
+          gating = await fitGating(pool, config, ds, fitted, report);
+          ensemble = { ...ensemble, outputs: gating.outputs, val: gating.val, test: gating.test };
+        }
       }
       if (config.inference.uncertainty?.method === "jackknife_plus") {
         jackknife = await fitJackknifeFolds(pool, config, ds, frames, report);
@@ -244,6 +252,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     const primary = fitted[0]!;
     const servedOutputs: OutputName[] = [
       ...(ensemble ? ensemble.outputs : primary.outputs),
+      ...(gating ? (["regime_score"] as const) : []),
       ...(conformal ? (["uncertainty"] as const) : []),
     ];
     const metrics: TrainMetrics = {
@@ -296,6 +305,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
                 }
               : {}),
             record: ensemble.record,
+            ...(gating ? { gating: gating.record } : {}),
           }
         : null,
       models: Object.fromEntries(
@@ -339,6 +349,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     if (ensemble?.meta) files.set(`models/${ensemble.meta.id}.onnx`, ensemble.meta.onnx);
     for (const f of jackknife?.folds ?? []) files.set(`models/${f.name}.onnx`, f.onnx);
     if (ensemble) files.set("ensemble.json", `${JSON.stringify(ensemble.spec, null, 2)}\n`);
+    if (gating) files.set(GATING_FILE, `${JSON.stringify(gating.json, null, 2)}\n`);
     files.set(
       "preprocessing.json",
       preprocessingToJson({
@@ -365,6 +376,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     const libraryVersions: Record<string, string> = { mlf: mlfVersion() };
     for (const m of fitted) Object.assign(libraryVersions, m.libraryVersions);
     if (ensemble?.meta) Object.assign(libraryVersions, ensemble.meta.libraryVersions);
+    if (gating) Object.assign(libraryVersions, gating.libraryVersions);
     const names = ds.frame.featureNames;
     const dtypes = names.map(() => "float32" as const);
     const written = await writeBundle(join(stage, "bundle"), {
