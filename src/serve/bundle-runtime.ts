@@ -22,6 +22,7 @@ import type { FeatureColumns } from "../views/feature-frame.ts";
 import { DRIFT_REFERENCE_FILE, DriftReferenceJson } from "./drift-reference.ts";
 import { type FeaturePlanSpec, planOf } from "./feature-plan.ts";
 import { rowBatchWidth } from "./row-batch.ts";
+import { liveWindows, type RunSamples, windowLengthOf, windowProbe } from "./window-input.ts";
 
 const ROW0 = Int32Array.of(0);
 
@@ -32,6 +33,8 @@ const ROW0 = Int32Array.of(0);
 export interface ModelInput {
   x: Float32Array;
   scale: Float64Array | null;
+  /** A window bundle's input: the stream's last L raw feature rows, oldest first (else absent). */
+  window?: FeatureColumns | null;
   regime?: Float64Array | null;
 }
 
@@ -56,7 +59,10 @@ export class BundleRuntime {
   readonly version: string;
   readonly major: number;
   readonly checksum: string;
+  /** Bars before the first answered one: the feature warm-up, plus L − 1 for a window bundle. */
   readonly warmupBars: number;
+  /** The longest window a served model reads (L), or 0 when every model reads feature rows. */
+  readonly windowLength: number;
   readonly outputs: readonly string[];
   readonly featureNames: readonly string[];
   private readonly transform: ColumnTransform;
@@ -83,7 +89,9 @@ export class BundleRuntime {
     this.version = m.version;
     this.major = Number.parseInt(m.version.split(".")[0]!, 10);
     this.checksum = predictor.bundle.bundle_checksum;
-    this.warmupBars = predictor.pre.warmupBars;
+    // As `mlf predict`: the feature warm-up, or the manifest's when window models need more.
+    this.warmupBars = Math.max(predictor.pre.warmupBars, m.warmup_bars);
+    this.windowLength = windowLengthOf(m);
     this.outputs = predictor.outputs;
     this.featureNames = predictor.pre.featureNames;
     this.transform = transformOf(predictor.pre.featureNames, predictor.pre.scaler);
@@ -98,11 +106,6 @@ export class BundleRuntime {
       );
     }
     const m = predictor.bundle.manifest;
-    if (m.input.view !== "feature_matrix") {
-      throw new BundleError(
-        `bundle ${dir}: input view ${m.input.view} cannot be served yet (feature_matrix only)`,
-      );
-    }
     const notes: string[] = [];
     const rolls = predictor.pre.rollHandling;
     if (rolls === "adjust_ratio" || rolls === "adjust_difference") {
@@ -131,19 +134,28 @@ export class BundleRuntime {
     }
     const served = await ServedModels.open(predictor.bundle);
     const features = predictor.pre.featureNames.length;
-    const batch = await rowBatchWidth(
-      (rows, fill) =>
-        served.run(
-          rows,
-          features,
-          (_from, _to, out) => fill(out),
-          served.needsScale ? new Float64Array(rows).fill(1e-3) : undefined,
-          undefined,
-          served.gating ? regimeColumns(served.gating.tracker().probs, rows) : undefined,
-        ),
-      features,
-      m.outputs,
-    );
+    const runSamples: RunSamples = (rows, fill, windows) =>
+      served.run(
+        rows,
+        features,
+        fill,
+        served.needsScale ? new Float64Array(rows).fill(1e-3) : undefined,
+        windows,
+        served.gating ? regimeColumns(served.gating.tracker().probs, rows) : undefined,
+      );
+    const L = windowLengthOf(m);
+    const batch =
+      L === 0
+        ? await rowBatchWidth(
+            (rows, fill) => runSamples(rows, (_from, _to, out) => fill(out)),
+            features,
+            m.outputs,
+          )
+        : await rowBatchWidth(
+            windowProbe(runSamples, predictor.pre.featureNames, L),
+            L * features,
+            m.outputs,
+          );
     if (batch.note) notes.push(`bundle ${m.name} ${m.version}: ${batch.note}`);
     return new BundleRuntime(dir, predictor, plan, served, drift, driftNote, notes, batch.width);
   }
@@ -201,7 +213,7 @@ export class BundleRuntime {
             for (let k = 0; k < w; k++) out.set(x, k * x.length);
           },
           scale === null ? undefined : w === 1 ? scale : new Float64Array(w).fill(scale[0]!),
-          undefined,
+          this.windowsOf(input, w),
           input.regime ? regimeColumns(input.regime, w) : undefined,
         );
       } catch (e) {
@@ -228,6 +240,14 @@ export class BundleRuntime {
     }
   }
 
+  /** The window source of a row batch of `w` copies; a window bundle refuses an input without one. */
+  private windowsOf(input: ModelInput, w: number) {
+    if (this.windowLength === 0) return undefined;
+    if (!input.window || input.window.length !== this.windowLength)
+      throw new Error(`this bundle's models read windows of ${this.windowLength} feature rows`);
+    return liveWindows(input.window, this.transform, w);
+  }
+
   /** No new requests will use this runtime; its session is released once the last one is done. */
   retire(): void {
     this.retired = true;
@@ -248,6 +268,7 @@ export class BundleRuntime {
       model: this.model,
       dir: this.dir,
       warmup_bars: this.warmupBars,
+      window_length: this.windowLength,
       row_batch: this.rowBatch,
       features: this.featureNames.length,
       outputs: [...this.outputs],

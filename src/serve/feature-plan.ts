@@ -25,6 +25,11 @@ export interface FeaturePlanSpec {
   readonly adjust: AdjustMode | null;
   /** Bars replayed before a roll into the new segment's engine: the bundle's warm-up, as predict does. */
   readonly replayBars: number;
+  /**
+   * Feature rows a stream keeps for the deployment's window models (their longest L; absent or 0:
+   * only the last row). Not part of the key: it changes what is kept, not what is computed.
+   */
+  readonly keep?: number;
 }
 
 export function planOf(pre: Preprocessing, source: string): FeaturePlanSpec {

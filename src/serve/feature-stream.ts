@@ -22,10 +22,12 @@ import type { Bars } from "../data/bars.ts";
 import { FeatureEngine } from "../features/engine/feature-engine.ts";
 import { adjustedAsOf } from "../rolls/adjust.ts";
 import type { Roll } from "../rolls/rolls.ts";
+import type { FeatureColumns } from "../views/feature-frame.ts";
 import { checkAfter, type InputBars } from "./bar-input.ts";
 import { ServeError } from "./errors.ts";
 import type { FeaturePlanSpec } from "./feature-plan.ts";
 import { GrowableBars } from "./growable-bars.ts";
+import { WindowRing } from "./window-ring.ts";
 
 /**
  * Rows per engine push when many bars arrive at once (warm-up, replay, restore). The engine keeps
@@ -51,9 +53,25 @@ export class PlanEngine {
   /** Rolls already applied (adjusting plans only). */
   private rollsApplied = 0;
 
+  /** The last rows, for window models (window-ring.ts); null when no served model reads windows. */
+  private readonly ring: WindowRing | null;
+
   constructor(readonly plan: FeaturePlanSpec) {
     this.engine = new FeatureEngine(plan.selection);
     this.row = this.engine.columns.map(() => new Float32Array(1).fill(Number.NaN));
+    this.ring = (plan.keep ?? 0) > 0 ? new WindowRing(this.row.length, plan.keep!) : null;
+  }
+
+  /** Rows kept for window models (0: none). */
+  get keep(): number {
+    return this.ring?.keep ?? 0;
+  }
+
+  /** The last `L` stream rows (copies, oldest first), as a window model reads them. */
+  window(L: number): FeatureColumns {
+    if (this.ring === null)
+      throw new ServeError("INTERNAL", 500, `feature plan ${this.plan.key} keeps no rows for window models`);
+    return { length: L, featureNames: this.plan.names, features: this.ring.last(L) };
   }
 
   /** Stream rows computed so far. */
@@ -100,7 +118,7 @@ export class PlanEngine {
     this.series.appendBars(adjusted);
     this.engine = new FeatureEngine(this.plan.selection);
     this.segmentFrom = from;
-    this.pushRows(history, row, null, BLOCK_ROWS);
+    this.pushRows(history, row, null, BLOCK_ROWS, false);
   }
 
   private pushRows(
@@ -108,6 +126,8 @@ export class PlanEngine {
     to: number,
     observer: RowsObserver | null | undefined,
     maxRows: number,
+    /** False for a roll's replay: its rows are recomputations, not stream rows. */
+    record = true,
   ) {
     const hv = this.plan.selection.hasVolume;
     if (this.series && this.segmentFrom + this.series.length < to) {
@@ -123,6 +143,7 @@ export class PlanEngine {
       const out = n === 1 ? this.row : this.scratch(n);
       this.engine.push(bars, from, stop, out);
       observer?.(out, this.segmentFrom + from, n);
+      if (record) this.ring?.append(out, n);
       if (n > 1) for (let j = 0; j < out.length; j++) this.row[j][0] = out[j][n - 1];
       from = stop;
     }

@@ -11,13 +11,13 @@
  * a usable fallback the request fails with MODEL_UNAVAILABLE. Every failure is logged with its cause.
  */
 import type { Bars } from "../data/bars.ts";
+import type { FeatureColumns } from "../views/feature-frame.ts";
 import { type AnswerContext, answerWithFallback } from "./answer.ts";
 import { type BarJson, barsFromJson, type ReloadBody } from "./bar-input.ts";
 import { BundleRuntime, type ModelInput } from "./bundle-runtime.ts";
 import { DEFAULT_DRIFT, DriftMonitor, type DriftOptions, type DriftReport } from "./drift.ts";
 import { DriftScheduler } from "./drift-scheduler.ts";
 import { ServeError } from "./errors.ts";
-import type { FeatureColumns } from "../views/feature-frame.ts";
 import type { FeaturePlanSpec } from "./feature-plan.ts";
 import { FeatureStream, PlanEngine } from "./feature-stream.ts";
 import { ServeMetrics } from "./serve-metrics.ts";
@@ -262,7 +262,11 @@ export class ServingService {
     // Both inputs are taken now, before any await: a later request may move the stream on.
     const close = stream.history.view(false).close;
     const t = stream.rows - 1;
-    const input = withWindow(dep.primary, dep.primary.input(row, close, t, regimeOf(st.regimes, dep.primary)), stream);
+    const input = withWindow(
+      dep.primary,
+      dep.primary.input(row, close, t, regimeOf(st.regimes, dep.primary)),
+      stream,
+    );
     const fb = dep.fallback;
     const fbInput =
       fb && stream.isWarm(fb.warmupBars)
@@ -326,7 +330,9 @@ export class ServingService {
     let fbInput: ModelInput | null = null;
     if (fb && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)) {
       fbInput =
-        fb.plan.key === dep.primary.plan.key ? withWindowOf(fb, fb.input(row, bars.close, n - 1), rows) : null;
+        fb.plan.key === dep.primary.plan.key
+          ? withWindowOf(fb, fb.input(row, bars.close, n - 1), rows)
+          : null;
     }
     const lazyFallback =
       fb && fbInput === null && n > fb.warmupBars && (!fb.plan.selection.hasVolume || bars.volumeCount === n)

@@ -64,8 +64,16 @@ export class WindowPool {
     return this.ready;
   }
 
-  /** The last bar's feature row of `bars` for `plan`; the bars' buffers are transferred. */
-  async lastRow(plan: FeaturePlanSpec, bars: Bars, contracts: string[] | null): Promise<Float32Array> {
+  /**
+   * The last bar's feature row of `bars` for `plan` (with `rows` > 1: the last min(rows, bars) rows,
+   * row-major, oldest first); the bars' buffers are transferred.
+   */
+  async lastRow(
+    plan: FeaturePlanSpec,
+    bars: Bars,
+    contracts: string[] | null,
+    rows = 1,
+  ): Promise<Float32Array> {
     if (this.closed) throw new ServeError("SHUTTING_DOWN", 503, "the server is shutting down");
     if (this.pending.size >= this.maxQueued) {
       throw new ServeError(
@@ -88,7 +96,7 @@ export class WindowPool {
         ...(bars.volume ? [bars.volume] : []),
       ];
       worker.postMessage(
-        { id, plan, bars, contracts } satisfies WindowRequest,
+        { id, plan, bars, contracts, rows } satisfies WindowRequest,
         cols.map((c) => c.buffer as ArrayBuffer),
       );
     });

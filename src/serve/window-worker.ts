@@ -6,13 +6,15 @@ import { parentPort } from "node:worker_threads";
 import { invariant } from "../core/errors.ts";
 import type { Bars } from "../data/bars.ts";
 import type { FeaturePlanSpec } from "./feature-plan.ts";
-import { lastFeatureRow } from "./window-features.ts";
+import { lastFeatureRows } from "./window-features.ts";
 
 export interface WindowRequest {
   id: number;
   plan: FeaturePlanSpec;
   bars: Bars;
   contracts: string[] | null;
+  /** Feature rows wanted (the last ones, oldest first, row-major): 1, or a window model's L. */
+  rows?: number;
 }
 
 export type WindowReply =
@@ -23,7 +25,7 @@ const port = parentPort;
 invariant(port, "window-worker must run in a worker thread");
 port.on("message", (msg: WindowRequest) => {
   try {
-    const row = lastFeatureRow(msg.plan, msg.bars, msg.contracts);
+    const row = lastFeatureRows(msg.plan, msg.bars, msg.contracts, msg.rows ?? 1);
     port.postMessage({ id: msg.id, ok: true, row } satisfies WindowReply, [row.buffer as ArrayBuffer]);
   } catch (e) {
     port.postMessage({
