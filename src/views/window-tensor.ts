@@ -27,6 +27,12 @@ export interface WindowTensorOptions {
    * they are excluded and reported like rows without L predecessors. For models that cannot take NaN.
    */
   readonly requireFinite?: boolean;
+  /**
+   * Round each scaled value to float32 and replace non-finite ones by 0: the bundle's impute rule
+   * (models/preprocessing.ts), which is what `mlf train` fits window models on and `mlf predict` feeds
+   * them (models/window-runner.ts), so a window from this view equals theirs bit for bit.
+   */
+  readonly impute?: boolean;
 }
 
 /** Rows per block when staging: a block of rows × f floats stays in cache while it is transposed. */
@@ -38,6 +44,7 @@ export class WindowTensorView implements LazyView {
   private readonly center: Float64Array;
   private readonly scale: Float64Array;
   private readonly staged: Float32Array | null;
+  private readonly impute: boolean;
   /** nonFiniteBefore[i] = rows < i with a non-finite feature; null unless requireFinite. */
   private readonly nonFiniteBefore: Int32Array | null;
 
@@ -52,6 +59,7 @@ export class WindowTensorView implements LazyView {
     this.length = frame.length;
     this.sampleShape = [windowLength, frame.features.length];
     ({ center: this.center, scale: this.scale } = columnTransform(frame.featureNames, opts.scaler));
+    this.impute = opts.impute ?? false;
     this.staged = opts.stage ? this.stageRowMajor() : null;
     this.nonFiniteBefore = opts.requireFinite ? this.countNonFiniteRows() : null;
   }
@@ -79,6 +87,7 @@ export class WindowTensorView implements LazyView {
         for (let i = i0, o = i0 * f + j; i < i1; i++, o += f) out[o] = (col[i] - c) / s;
       }
     }
+    if (this.impute) for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) out[i] = 0;
     return out;
   }
 
@@ -102,6 +111,7 @@ export class WindowTensorView implements LazyView {
       }
       return;
     }
+    const impute = this.impute;
     for (let k = 0; k < rows.length; k++) {
       const first = rows[k] - L + 1;
       const base = k * L * f;
@@ -109,7 +119,11 @@ export class WindowTensorView implements LazyView {
         const col = cols[j];
         const c = this.center[j];
         const s = this.scale[j];
-        for (let l = 0; l < L; l++) out[base + l * f + j] = (col[first + l] - c) / s;
+        for (let l = 0; l < L; l++) {
+          const o = base + l * f + j;
+          out[o] = (col[first + l] - c) / s;
+          if (impute && !Number.isFinite(out[o])) out[o] = 0;
+        }
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
- * The window input of sequence models: what the worker is sent (windowFrame with `impute`) and what
- * onnxruntime is fed in Node (windowFill, used by train's evaluation and by mlf predict) must be the
- * same float32 values bit for bit, each row preprocessed exactly like a tabular model's row.
+ * The window input of sequence models: what the worker is sent (windowFrame with `impute`), what
+ * onnxruntime is fed in Node (windowFill, used by train's evaluation and by mlf predict) and what the
+ * view gives (WindowTensorView with `impute`) must be the same float32 values bit for bit, each row
+ * preprocessed exactly like a tabular model's row.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -9,6 +10,8 @@ import { modelInputRowMajor, transformOf } from "../../src/models/preprocessing.
 import { windowFill, windowLengthOf, windowWarmupBars } from "../../src/models/window-runner.ts";
 import { fitScaler } from "../../src/scalers/fit-scaler.ts";
 import type { FeatureColumns } from "../../src/views/feature-frame.ts";
+import { materialize } from "../../src/views/lazy-view.ts";
+import { WindowTensorView } from "../../src/views/window-tensor.ts";
 import { windowFrame } from "../../src/workers/window-frames.ts";
 
 function frameOf(values: number[][]): FeatureColumns {
@@ -72,6 +75,11 @@ describe("window input", () => {
           const node = new Float32Array(rows.length * L * f);
           windowFill(frame, t, rows, L)(0, rows.length, node);
           const wf = windowFrame(frame, rows, L, { scaler, impute: true });
+          // The serving view with the same rule, gathered from columns and from its staged copy.
+          for (const stage of [false, true]) {
+            const view = materialize(new WindowTensorView(frame, L, { scaler, impute: true, stage }), rows);
+            expect(Buffer.from(view.data.buffer).equals(Buffer.from(node.buffer))).toBe(true);
+          }
           const cols = wf.columns.slice(0, f).map(([, v]) => v);
           rows.forEach((row, k) => {
             const end = wf.sampleFrameRows[k]!;
