@@ -22,7 +22,14 @@ import type { FeaturePlanSpec } from "./feature-plan.ts";
 import { FeatureStream, PlanEngine } from "./feature-stream.ts";
 import { ServeMetrics } from "./serve-metrics.ts";
 import { encodeSnapshot, restoreStream } from "./snapshot.ts";
-import { attachRegimes, regimeOf, replayRegimes, type StreamRegimes } from "./stream-regimes.ts";
+import {
+  attachRegimes,
+  checkRegimes,
+  regimeOf,
+  regimeStates,
+  replayRegimes,
+  type StreamRegimes,
+} from "./stream-regimes.ts";
 import { columnsOf, lastRowOf, withWindow, withWindowOf } from "./window-input.ts";
 import { WindowPool } from "./window-pool.ts";
 
@@ -216,9 +223,16 @@ export class ServingService {
     const ref = dep.primary.drift;
     const monitor = ref ? new DriftMonitor(ref, dep.primary.warmupBars, this.driftOptions) : null;
     const observers = new Map(monitor ? [[dep.primary.plan.key, monitor.observe] as const] : []);
-    st.stream = restoreStream(bytes, dep.plans, source, observers, (s) => {
-      st.regimes = attachRegimes(s, [dep.primary, dep.fallback]);
-    });
+    st.stream = restoreStream(
+      bytes,
+      dep.plans,
+      source,
+      observers,
+      (s) => {
+        st.regimes = attachRegimes(s, [dep.primary, dep.fallback]);
+      },
+      (header) => checkRegimes(st.regimes, header, source),
+    );
     st.drift = monitor;
     this.streams.set(st.stream.id, st);
     this.log.info({ stream: st.stream.id, rows: st.stream.rows, source }, "stream restored from snapshot");
@@ -226,7 +240,8 @@ export class ServingService {
   }
 
   snapshot(id: string): Uint8Array {
-    return encodeSnapshot(this.stream(id, this.deployment, false).stream);
+    const st = this.stream(id, this.deployment, false);
+    return encodeSnapshot(st.stream, undefined, regimeStates(st.regimes));
   }
 
   /** Warms a stream up from history already validated (a file read by ingest, its contracts or null). */

@@ -43,8 +43,12 @@ const SnapshotHeader = z.strictObject({
       last_row_sha256: z.string(),
     }),
   ),
+  /** Regime filter state per gating bundle (its checksum): the replay must reproduce these bits. */
+  regimes: z.array(z.strictObject({ bundle: z.string(), probs: z.array(z.number()) })).optional(),
 });
-type SnapshotHeader = z.infer<typeof SnapshotHeader>;
+export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
+/** A gating bundle's filtered regime probabilities at the stream's last row (stream-regimes.ts). */
+export type RegimeState = NonNullable<SnapshotHeader["regimes"]>[number];
 
 function sha256(parts: readonly Uint8Array[]): string {
   const h = createHash("sha256");
@@ -67,7 +71,11 @@ function checkEndianness(): void {
   if (endianness() !== "LE") throw new DataError("stream snapshots are little-endian; this machine is not");
 }
 
-export function encodeSnapshot(stream: FeatureStream, created = new Date().toISOString()): Uint8Array {
+export function encodeSnapshot(
+  stream: FeatureStream,
+  created = new Date().toISOString(),
+  regimes: readonly RegimeState[] = [],
+): Uint8Array {
   checkEndianness();
   const cols = stream.history.columns();
   const arrays = [cols.ts, cols.open, cols.high, cols.low, cols.close, cols.volume];
@@ -88,6 +96,7 @@ export function encodeSnapshot(stream: FeatureStream, created = new Date().toISO
       const e = stream.engine(key);
       return { key, names_sha256: namesSha(e.plan.names), rows: e.rows, last_row_sha256: rowSha256(e.row) };
     }),
+    ...(regimes.length > 0 ? { regimes: [...regimes] } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerEnd = 12 + json.length;
@@ -176,6 +185,8 @@ export function restoreStream(
   observers: ReadonlyMap<string, RowsObserver> = new Map(),
   /** Called on the new stream before the history is replayed (e.g. to attach regime filters). */
   prepare?: (stream: FeatureStream) => void,
+  /** Called after the replay with the snapshot's header (e.g. to check the regime filters' state). */
+  verify?: (header: SnapshotHeader) => void,
 ): FeatureStream {
   const { header, bars } = decodeSnapshot(bytes, source);
   const stream = new FeatureStream(header.stream, plans);
@@ -195,6 +206,7 @@ export function restoreStream(
       );
     }
   }
+  verify?.(header);
   return stream;
 }
 

@@ -5,9 +5,11 @@
  * and the regime_score and gated outputs served for it, are predict's bits for that bar. A stream
  * restored from a snapshot replays its history through the plan, and so through the tracker, again.
  */
+import { DataError } from "../core/errors.ts";
 import type { RegimeTracker } from "../inference/gating/regime-gating.ts";
 import type { BundleRuntime } from "./bundle-runtime.ts";
 import type { FeatureStream, PlanEngine, RowsObserver } from "./feature-stream.ts";
+import type { RegimeState, SnapshotHeader } from "./snapshot.ts";
 
 export type StreamRegimes = Map<BundleRuntime, RegimeTracker>;
 
@@ -91,4 +93,34 @@ export async function replayRegimes(
       return out;
     },
   };
+}
+
+/** Each gating bundle's filter state, for a snapshot's header. */
+export function regimeStates(regimes: StreamRegimes | undefined): RegimeState[] {
+  return [...(regimes ?? (new Map() as StreamRegimes))].map(([b, t]) => ({
+    bundle: b.checksum,
+    probs: t.digest(),
+  }));
+}
+
+/**
+ * After a restore's replay: every tracker of a bundle the snapshot recorded must hold the recorded
+ * probabilities bit for bit; otherwise the regime code changed and the restore is refused.
+ */
+export function checkRegimes(
+  regimes: StreamRegimes | undefined,
+  header: SnapshotHeader,
+  source: string,
+): void {
+  for (const saved of header.regimes ?? []) {
+    for (const [b, t] of regimes ?? (new Map() as StreamRegimes)) {
+      if (b.checksum !== saved.bundle) continue;
+      const now = t.digest();
+      if (now.length !== saved.probs.length || now.some((p, k) => !Object.is(p, saved.probs[k]))) {
+        throw new DataError(
+          `${source}: replaying the snapshot does not reproduce bundle ${b.name} ${b.version}'s regime filter state (${saved.probs.join(", ")} recorded, ${now.join(", ")} replayed); warm the stream up from a file instead`,
+        );
+      }
+    }
+  }
 }

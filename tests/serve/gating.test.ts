@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bars } from "../../src/data/bars.ts";
 import { loadBars } from "../../src/data/ingest/index.ts";
 import { RegimeGating } from "../../src/inference/gating/regime-gating.ts";
+import { decodeSnapshot } from "../../src/serve/snapshot.ts";
 import { REPO_ROOT } from "../helpers/real-data.ts";
 import { barJson, barsJson, removeDir, tempDir } from "./fixtures.ts";
 import { testServer } from "./http-client.ts";
@@ -126,6 +127,11 @@ describe("regime gating through train, predict and serving", () => {
       }
       // Restart from a snapshot: the history replays through the regime filter again.
       const snap = server.service.snapshot("default");
+      const { header } = decodeSnapshot(snap, "snapshot");
+      expect(header.regimes).toEqual([
+        { bundle: server.service.current.primary.checksum, probs: expect.any(Array) },
+      ]);
+      expect(header.regimes![0]!.probs).toHaveLength(3);
       server.service.streams.delete("default");
       server.service.restore(snap, "snapshot");
       for (let i = warmup + 900; i < warmup + 1300; i++) {

@@ -122,7 +122,7 @@ describe("RegimeGating", () => {
   });
 
   it("refuses a file whose parts disagree, naming it", () => {
-    const bad = { ...FILE, gate: { ...FILE.gate, logits: [[0, 0]] } } as unknown;
+    const bad = { ...FILE, gate: { method: "softmax_gate", models: ["a", "b"], logits: [[0, 0]] } };
     expect(() => RegimeGating.fromJSON(bad, "b/gating.json")).toThrow(BundleError);
     expect(() => RegimeGating.fromJSON(bad, "b/gating.json")).toThrow(/b\/gating.json: .*gate of 1 states/);
     expect(() => RegimeGating.fromJSON({ ...FILE, outputs: [] }, "g")).toThrow(/^g: outputs:/);
