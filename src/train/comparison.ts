@@ -135,7 +135,7 @@ export async function buildComparison(
       warmup_runs: WARMUP_RUNS,
       timed_runs: TIMED_RUNS,
       threads: 1,
-      note: "onnxruntime-node, one intra-op thread, in the training process after fitting; varies with the machine and its load",
+      note: "onnxruntime-node, one intra-op thread, the bar repeated to the 2-row packet as predict pads a batch, in the training process after fitting; varies with the machine and its load",
     },
     rows,
   };
