@@ -485,6 +485,12 @@ export const ExperimentConfig = z
           message:
             "jackknife_plus refits the served base model on K folds and cannot refit an ensemble; disable the ensemble or use split_conformal / cqr",
         });
+      } else if (u.method === "jackknife_plus" && c.base_models[0]!.view === "window_tensor") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inference", "uncertainty", "method"],
+          message: `jackknife_plus refits feature_matrix models only; base_models[0] (${c.base_models[0]!.id}) uses window_tensor: use split_conformal or cqr`,
+        });
       }
       if (component && missing.length > 0) {
         ctx.addIssue({

@@ -158,6 +158,11 @@ describe("config: bad configs name the YAML path", () => {
       /^inference\.uncertainty\.method: jackknife_plus refits the served base model on K folds and cannot refit an ensemble/,
     ],
     [
+      "jackknife+ over a window model",
+      "base_models:\n  - {name: lstm, outputs: [E_r]}\ninference: {uncertainty: {method: jackknife_plus}}",
+      /^inference\.uncertainty\.method: jackknife_plus refits feature_matrix models only; base_models\[0\] \(lstm\) uses window_tensor/,
+    ],
+    [
       "unregistered policy",
       "policy: {enabled: true, algorithm: sac}",
       /^policy\.algorithm: RL policy "sac" is not registered yet/,
