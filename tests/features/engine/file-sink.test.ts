@@ -94,6 +94,43 @@ describe("FileSink", () => {
     });
   }
 
+  for (const direct of [true, false]) {
+    it(`writes a region run longer than a staging chunk by reference, in one piece per write in flight (${direct ? "O_DIRECT where possible" : "page cache"})`, async () => {
+      // 24 columns of 300,000 float32 rows: a 28.8 MB run per batch, more than three 8 MB chunks.
+      const path = join(dir, `large-${direct}.bin`);
+      const columns = 24;
+      const rows = 300_000;
+      const sink = await FileSink.open(path, {
+        batchBytes: 2 ** 20,
+        regions: [columns * rows * 4 + 4096, columns * rows * 4 + 4096],
+        direct,
+      });
+      const parts: Uint8Array[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const header = new Uint8Array(72 + batch * 1000).fill(batch + 1);
+        parts.push(header);
+        sink.write(header);
+        const region = sink.regions[batch % 2];
+        const at = region.byteOffset + sink.alignedOffset(sink.position);
+        const block = new Int32Array(region.buffer, at, columns * rows);
+        for (let i = 0; i < block.length; i++) block[i] = i * 2654435761 + batch;
+        for (let j = 0; j < columns; j++) {
+          const col = new Uint8Array(region.buffer, at + j * rows * 4, rows * 4);
+          parts.push(col.slice());
+          sink.write(col);
+        }
+        await sink.flush();
+      }
+      await sink.closeFile();
+      const want = Buffer.concat(parts);
+      const written = readFileSync(path);
+      expect(written.length).toBe(want.length);
+      expect(Buffer.compare(written, want)).toBe(0);
+      if (sink.bypassesPageCache || !direct)
+        expect(sink.stats.referenced).toBeGreaterThan(2 * columns * rows * 4);
+    });
+  }
+
   it("writes padded columns right whether or not the memory between them holds the padding", async () => {
     // 4999 float32 rows: 19,996 bytes, padded with 4 zero bytes as Arrow pads every buffer; 300
     // columns: many runs and small staged pieces per batch, more than the staging area has chunks.
