@@ -57,6 +57,12 @@ interface Uncertainty {
   sample: Array<{ timestamp: string; lower: number; upper: number; uncertainty: number }>;
 }
 
+interface Metrics {
+  served: { outputs: string[] };
+  dataset: { split: { train: number } };
+  test: { extra: { uncertainty: Uncertainty } };
+}
+
 function csv(path: string): { header: string[]; rows: Map<string, number[]> } {
   const lines = readFileSync(path, "utf8").trimEnd().split("\n");
   const header = lines[0]!.split(",");
@@ -72,7 +78,7 @@ describe.skipIf(!tx)("conformal intervals through mlf train / predict / serve on
   let dir: string;
   const runs = new Map<
     Method,
-    { bundle: string; metrics: any; u: Uncertainty; pred: ReturnType<typeof csv> }
+    { bundle: string; metrics: Metrics; u: Uncertainty; pred: ReturnType<typeof csv> }
   >();
 
   beforeAll(async () => {
@@ -83,7 +89,7 @@ describe.skipIf(!tx)("conformal intervals through mlf train / predict / serve on
       const run = join(dir, method);
       const r = await mlf("train", "--config", file, "--data", tx as string, "--out", run, "--json");
       expect(r.exitCode, r.stderr).toBe(0);
-      const metrics = JSON.parse(r.stdout);
+      const metrics = JSON.parse(r.stdout) as Metrics;
       const out = join(dir, `${method}.csv`);
       const p = await mlf("predict", "--bundle", join(run, "bundle"), "--data", tx as string, "--out", out);
       expect(p.exitCode, p.stderr).toBe(0);
