@@ -11,6 +11,7 @@ import type { Bars } from "../../src/data/bars.ts";
 import { fingerprintBars } from "../../src/data/fingerprint.ts";
 import { engineFeatureRun, featuresWithRolls, selectionOf } from "../../src/rolls/features.ts";
 import { rollsFromContracts } from "../../src/rolls/rolls.ts";
+import type { ModelInput } from "../../src/serve/bundle-runtime.ts";
 import type { FeaturePlanSpec } from "../../src/serve/feature-plan.ts";
 import { FeatureStream } from "../../src/serve/feature-stream.ts";
 import { columnsOf, lastRowOf, withWindowOf } from "../../src/serve/window-input.ts";
@@ -89,7 +90,7 @@ describe("window-input helpers", () => {
       [2, 4, 6],
     ]);
     expect(lastRowOf(rows).map((c) => [...c])).toEqual([[5], [6]]);
-    const input = { x: new Float32Array(0), scale: null, window: null };
+    const input: ModelInput = { x: new Float32Array(0), scale: null };
     expect(withWindowOf({ windowLength: 0, plan: { key: "k" } }, input, rows)).toBe(input);
     const w = withWindowOf({ windowLength: 2, plan: { key: "k" } }, input, rows).window!;
     expect(w.length).toBe(2);
