@@ -309,7 +309,7 @@ export class ServingService {
       throw new ServeError(
         "WINDOW_TOO_SHORT",
         422,
-        `the window has ${n} bars; bundle ${dep.primary.name} ${dep.primary.version} needs more than ${dep.primary.warmupBars} (its feature warm-up)`,
+        `the window has ${n} bars; bundle ${dep.primary.name} ${dep.primary.version} needs more than ${dep.primary.warmupBars} (its warm-up: features, and model windows)`,
         { bars: n, warmup_bars: dep.primary.warmupBars },
       );
     }

@@ -5,7 +5,8 @@
  * every answer is the bits `mlf predict` computes for the bar, and the first answered bar is
  * predict's first (feature warm-up plus L − 1); /v1/predict on a full window answers its last bar
  * the same; a stream snapshotted mid-way and restored into another server continues exactly; a
- * server reloaded from a tabular bundle to the TCN replays its streams keeping the TCN's rows.
+ * server reloaded from a tabular bundle to the TCN replays its streams keeping the TCN's rows; the
+ * TCN as the fallback of a failing tabular bundle on other features answers as predict does.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -68,9 +69,9 @@ describe.skipIf(!tx)("serving window bundles on TX bars equals mlf predict bit f
   const block = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => bar(from + k));
 
   /** Fails unless `a` (the answer for bar i) is predict's, bit for bit, for every output. */
-  function expectPredicted(s: Served, i: number, a: Answer): void {
+  function expectPredicted(s: Served, i: number, a: Answer, fallback = false): void {
     const k = i - s.pred.firstRow;
-    if (!a.warm || a.fallback || a.timestamp_ms !== s.pred.timestamp[k])
+    if (!a.warm || a.fallback !== fallback || a.timestamp_ms !== s.pred.timestamp[k])
       expect.fail(`bar ${i}: ${JSON.stringify(a)}`);
     for (const [name, values] of s.pred.outputs) {
       if (!Object.is(a.outputs![name], values[k]))
@@ -167,6 +168,26 @@ describe.skipIf(!tx)("serving window bundles on TX bars equals mlf predict bit f
     await svc.reload({ bundle: tcn.bundle });
     expect(svc.current.primary.windowLength).toBe(L);
     for (let j = cut; j < cut + 50; j++) expectPredicted(tcn, j, await svc.ingest("s", [bar(j)]));
+  }, 120_000);
+
+  it("the TCN as fallback of a tabular primary that answers NaN: predict's bits, live and on a full window", async () => {
+    const broken = await writeFixtureBundle(join(dir, "nan"), { model: "nan" });
+    const svc = await ServingService.start({
+      bundle: broken,
+      fallback: tcn.bundle,
+      prestartWindowWorker: false,
+      modelTimeoutMs: SLOW,
+    });
+    open.push(svc);
+    expect(svc.current.primary.plan.key).not.toBe(svc.current.fallback!.plan.key);
+    const cut = tcn.pred.firstRow + 500;
+    await svc.ingest("s", block(0, cut));
+    for (let j = cut; j < cut + 30; j++) {
+      const a = await svc.ingest("s", [bar(j)]);
+      expect(a.fallback_reason).toBe("non_finite");
+      expectPredicted(tcn, j, a, true);
+    }
+    expectPredicted(tcn, cut + 40, await svc.predictWindow(block(0, cut + 41)), true);
   }, 120_000);
 
   it("TCN stacked with LightGBM through HTTP: /v1/bars bar by bar across the roll, /v1/predict on full windows", async () => {
