@@ -237,12 +237,12 @@ export const EnsembleConfig = z
         });
         return z.NEVER;
       }
-      if (e.method !== "voting" || e.voting_type !== "soft") {
+      if (e.method === "voting" && e.voting_type !== "soft") {
         ctx.addIssue({
           code: "custom",
           path: ["gating", "enabled"],
           message:
-            "regime gating replaces soft voting's fixed weights: use method voting with voting_type soft (gating with stacking is not built yet)",
+            "regime gating replaces soft voting's fixed weights: use voting_type soft, or stacking (the regime probabilities become meta-features)",
         });
         return z.NEVER;
       }

@@ -147,14 +147,24 @@ export class ServedModels {
       GATING_FILE in m.files
         ? RegimeGating.fromJSON(await bundle.readJson(GATING_FILE, z.unknown()), `${where}/${GATING_FILE}`)
         : null;
-    if (gating !== null && ensemble?.method !== "voting")
-      throw new BundleError(`${where}: ${GATING_FILE} gates a voting ensemble, and ensemble.json is not one`);
+    if (gating !== null) {
+      // A gate replaces voting's weights; stacking reads the regime probabilities as meta-features.
+      const fits =
+        gating.json.use === "gate"
+          ? ensemble?.method === "voting"
+          : ensemble?.method === "stacking" && ensemble.plan.regime.join() === gating.metaNames.join();
+      if (!fits)
+        throw new BundleError(
+          `${where}: ${GATING_FILE} (use ${gating.json.use}) does not match ensemble.json's ${ensemble?.method ?? "absent"} ensemble`,
+        );
+    }
     const served = [
-      ...(gating !== null
-        ? [...gating.json.outputs, "regime_score"]
+      ...(gating !== null && gating.json.use === "gate"
+        ? gating.json.outputs
         : ensemble === null
           ? bases[0]!.outputs
           : ensemble.outputs),
+      ...(gating !== null ? ["regime_score"] : []),
       ...(conformal ? ["uncertainty"] : []),
     ];
     for (const o of m.outputs) {
@@ -212,26 +222,27 @@ export class ServedModels {
     }
     let raw: Record<string, Float64Array>;
     const e = this.ensemble;
+    const g = this.gating;
+    if (g !== null && (regime === undefined || regime.length !== g.nStates || regime[0]!.length !== n))
+      throw new BundleError(
+        "the bundle's regime gating needs the filtered regime probabilities of every row",
+      );
     if (e === null) raw = per[this.bases[0]!.id]!;
-    else if (this.gating !== null) {
-      if (regime === undefined || regime.length !== this.gating.nStates || regime[0]!.length !== n)
-        throw new BundleError(
-          "the bundle's regime gate needs the filtered regime probabilities of every row",
-        );
-      raw = this.gating.combine(regime, per);
-    } else if (e.method === "voting") {
+    else if (g !== null && regime !== undefined && g.json.use === "gate") raw = g.combine(regime, per);
+    else if (e.method === "voting") {
       raw = combineVoting(e.base_models, per, {
         votingType: e.voting_type,
         ...(e.weights ? { weights: e.weights } : {}),
       }).outputs;
     } else {
-      const mf = buildMetaFeatures(e.plan, per);
+      const mf = buildMetaFeatures(e.plan, per, g !== null && regime ? g.metaFeatures(regime) : {});
       const k = mf.columns.length;
       const out = await runTabular(this.meta!, n, k, [e.plan.target], (from, to, buf) => {
         for (let i = from, o = 0; i < to; i++)
           for (let j = 0; j < k; j++) buf[o++] = Math.fround(mf.columns[j]![i]!);
       });
       raw = Object.fromEntries(out);
+      if (g !== null && regime) raw.regime_score = g.regimeScore(regime);
     }
     let bounds: { lower: Float64Array; upper: Float64Array } | null = null;
     if (this.conformal !== null) {

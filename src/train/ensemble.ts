@@ -193,6 +193,8 @@ export async function fitEnsemble(
   frames: ModelFrames,
   models: readonly FittedBaseModel[],
   report: StageReporter,
+  /** Stacking with regime gating: the filtered regime probabilities as meta-features (gating.ts). */
+  regime?: { names: string[]; at: (rows: Int32Array) => Record<string, Float64Array> },
 ): Promise<EnsembleFit> {
   const e = config.ensemble;
   const refs = config.base_models.map((m) => ({ id: m.id, outputs: [...m.outputs] }));
@@ -220,16 +222,19 @@ export async function fitEnsemble(
   }
 
   // stacking
-  const plan = stackingPlan(refs, { pUpTransform: e.p_up_transform });
+  const plan = stackingPlan(refs, {
+    pUpTransform: e.p_up_transform,
+    ...(regime ? { regime: regime.names } : {}),
+  });
   const { cv, result, foldParity } = await outOfFold(pool, config, ds, frames, report);
   const oofByModel: Record<string, Record<string, Float64Array>> = {};
   for (const [key, values] of Object.entries(result.predictions)) {
     const [id, output] = key.split(".") as [string, string];
     oofByModel[id] = { ...oofByModel[id], [output]: values };
   }
-  const metaTrain = buildMetaFeatures(plan, oofByModel);
-  const metaVal = buildMetaFeatures(plan, predictionsOf(models, "val"));
-  const metaTest = buildMetaFeatures(plan, predictionsOf(models, "test"));
+  const metaTrain = buildMetaFeatures(plan, oofByModel, regime?.at(ds.split.train));
+  const metaVal = buildMetaFeatures(plan, predictionsOf(models, "val"), regime?.at(ds.split.val));
+  const metaTest = buildMetaFeatures(plan, predictionsOf(models, "test"), regime?.at(ds.split.test));
   const target = OUTPUT_TARGETS[plan.target]!;
   const src = target === "target_label" ? ds.labels.label : ds.labels.ret;
   const trainRows = Int32Array.from(metaTrain.complete, (i) => ds.split.train[i]!);

@@ -7,10 +7,12 @@
  *    ordered by the volatility observable's mean, so the last state is the turbulent regime.
  * 3. The causal forward filter run over the whole series from the first predicted row (the same
  *    RegimeTracker predict and serving run), giving filtered state probabilities at every row.
- * 4. A softmax gate (per-state weights over the base models) fitted on the validation split: the base
- *    models were fitted on train and never saw it; the test split is never read.
+ * 4. With soft voting: a softmax gate (per-state weights over the base models) fitted on the
+ *    validation split (the base models were fitted on train and never saw it; test is never read)
+ *    replaces the fixed weights. With stacking: no gate; the probabilities of states 1 … K−1 are
+ *    meta-features of the meta-learner, fitted on the OOF rows like the rest of its inputs.
  *
- * The gate replaces voting's fixed weights; regime_score is the filtered probability of the last state.
+ * regime_score is the filtered probability of the last (most turbulent) state.
  */
 import type { ExperimentConfig } from "../config/schema.ts";
 import { ConfigError } from "../core/errors.ts";
@@ -30,17 +32,22 @@ import type { FittedBaseModel } from "./fit-base-model.ts";
 export const DEFAULT_REGIME_FEATURES = ["ret_mean20_1m", "log:ret_std20_1m"] as const;
 const GATEABLE: readonly OutputName[] = ["p_up", "E_r", "q05", "q50", "q95"];
 
-export interface GatingFit {
+/** What gating adds to a run, whichever ensemble it serves. */
+export interface RegimeOutcome {
   gating: RegimeGating;
+  /** gating.json. */
   json: GatingFileJson;
-  /** Gated outputs on the val / test rows (aligned with split.val / split.test), regime_score apart. */
-  val: Map<string, Float64Array>;
-  test: Map<string, Float64Array>;
   regimeScore: { val: Float64Array; test: Float64Array };
-  outputs: OutputName[];
   libraryVersions: Record<string, string>;
   /** For metrics.json: the HMM fit, the gate's weights per state, the regime distribution per split. */
   record: Record<string, unknown>;
+}
+
+/** Soft voting's gate: the gated outputs on the val / test rows (aligned with split.val / split.test). */
+export interface GatingFit extends RegimeOutcome {
+  val: Map<string, Float64Array>;
+  test: Map<string, Float64Array>;
+  outputs: OutputName[];
 }
 
 /** "log:name" → a log observable of column name; "name" → the column as it is. */
@@ -123,13 +130,28 @@ function distribution(probs: readonly Float64Array[], rows: Int32Array, offset: 
   };
 }
 
-export async function fitGating(
+/** The HMM fitted on train rows and filtered over the series: what both uses of gating start from. */
+export interface RegimeFit {
+  /** gating.json without a gate (use "meta_features"); fitGate adds one. */
+  base: RegimeGating;
+  /** Filtered probabilities, K columns over rows [first, length). */
+  probs: Float64Array[];
+  first: number;
+  workerMetrics: Record<string, number>;
+  libraryVersions: Record<string, string>;
+}
+
+/** The K probability columns at `rows` (positions in the series). */
+export function regimeAt(fit: RegimeFit, rows: Int32Array): Float64Array[] {
+  return fit.probs.map((p) => pick(p, rows, fit.first));
+}
+
+export async function fitRegimeHmm(
   pool: WorkerPool,
   config: ExperimentConfig,
   ds: Dataset,
-  models: readonly FittedBaseModel[],
   report: StageReporter,
-): Promise<GatingFit> {
+): Promise<RegimeFit> {
   const g = config.ensemble.gating!;
   const specs = g.regime_features.length > 0 ? g.regime_features : [...DEFAULT_REGIME_FEATURES];
   const observables = specs.map((s, i) => standardised(ds, s, i));
@@ -141,9 +163,7 @@ export async function fitGating(
       "ensemble.gating.volatility_feature",
     );
   }
-  const outputs = gatedOutputs(models);
   const names = observables.map(({ o }) => (o.transform === "log" ? `log_${o.feature}` : o.feature));
-
   report(
     "gating",
     `HMM of ${g.n_states} states on ${specs.join(", ")} (${ds.split.train.length} train rows)`,
@@ -176,29 +196,69 @@ export async function fitGating(
     covars: fit.fitted.covars,
     state_scores: Array.from({ length: k }, (_, s) => (s === k - 1 ? 1 : 0)),
   });
-
-  // Filter once over the series, from the first predicted row, exactly as predict and serving do.
-  const provisional = RegimeGating.fromJSON({
+  const base = RegimeGating.fromJSON({
     format: "mlf-gating",
     format_version: 1,
     method: "hmm_regime",
     observables: observables.map(({ o }) => o),
     volatility_observable: volIndex,
     hmm: hmm.toJSON(),
-    gate: {
-      method: "softmax_gate",
-      models: models.map((m) => m.id),
-      logits: Array.from({ length: k }, () => models.map(() => 0)),
-    },
-    outputs,
-    fitted_on: { hmm: "train", gate: "val" },
+    use: "meta_features",
+    gate: null,
+    outputs: [],
+    fitted_on: { hmm: "train", gate: null },
   });
+  // Filter once over the series, from the first predicted row, exactly as predict and serving do.
   const first = ds.warmupBars;
-  const probs = provisional.probabilities(ds.frame.features, ds.frame.featureNames, first);
-  const at = (rows: Int32Array) => probs.map((p) => pick(p, rows, first));
-  const valProbs = at(ds.split.val);
-  const testProbs = at(ds.split.test);
+  const probs = base.probabilities(ds.frame.features, ds.frame.featureNames, first);
+  return { base, probs, first, workerMetrics: fit.metrics, libraryVersions: fit.libraryVersions };
+}
 
+/** metrics.json's `ensemble.gating`: the observables, the HMM fit and the regime distribution per split. */
+function regimeRecord(fit: RegimeFit, ds: Dataset): Record<string, unknown> {
+  return {
+    method: "hmm_regime",
+    use: fit.base.json.use,
+    observables: fit.base.json.observables,
+    volatility_observable: fit.base.json.volatility_observable,
+    // No fit time here: metrics.json is in the bundle, whose checksum must not vary between runs.
+    hmm: { fitted_on: "train", worker_metrics: fit.workerMetrics },
+    regime_score: "filtered probability of the highest-volatility state",
+    regime_distribution: {
+      train: distribution(fit.probs, ds.split.train, fit.first),
+      val: distribution(fit.probs, ds.split.val, fit.first),
+      test: distribution(fit.probs, ds.split.test, fit.first),
+    },
+  };
+}
+
+/** Stacking: no gate; the meta-learner reads the regime probabilities (gating.json says so). */
+export function stackingRegimes(fit: RegimeFit, ds: Dataset): RegimeOutcome {
+  return {
+    gating: fit.base,
+    json: fit.base.json,
+    regimeScore: {
+      val: fit.base.regimeScore(regimeAt(fit, ds.split.val)),
+      test: fit.base.regimeScore(regimeAt(fit, ds.split.test)),
+    },
+    libraryVersions: fit.libraryVersions,
+    record: regimeRecord(fit, ds),
+  };
+}
+
+/** Soft voting: a softmax gate fitted on the validation split replaces the fixed weights. */
+export function fitGate(
+  fit: RegimeFit,
+  config: ExperimentConfig,
+  ds: Dataset,
+  models: readonly FittedBaseModel[],
+  report: StageReporter,
+): GatingFit {
+  const g = config.ensemble.gating!;
+  const k = fit.base.nStates;
+  const outputs = gatedOutputs(models);
+  const valProbs = regimeAt(fit, ds.split.val);
+  const testProbs = regimeAt(fit, ds.split.test);
   const target = outputs.includes("p_up") ? "p_up" : "E_r";
   const y =
     target === "p_up"
@@ -219,7 +279,13 @@ export async function fitGating(
     loss: target === "p_up" ? "log_loss" : "squared_error",
     l2: g.l2,
   });
-  const json: GatingFileJson = { ...provisional.json, gate: gate.toJSON() };
+  const json: GatingFileJson = {
+    ...fit.base.json,
+    use: "gate",
+    gate: gate.toJSON(),
+    outputs,
+    fitted_on: { hmm: "train", gate: "val" },
+  };
   const gating = RegimeGating.fromJSON(json);
   const per = (which: "val" | "test") =>
     Object.fromEntries(models.map((m) => [m.id, Object.fromEntries(m[which])]));
@@ -236,11 +302,7 @@ export async function fitGating(
     outputs,
     libraryVersions: fit.libraryVersions,
     record: {
-      method: "hmm_regime",
-      observables: json.observables,
-      volatility_observable: volIndex,
-      // No fit time here: metrics.json is in the bundle, whose checksum must not vary between runs.
-      hmm: { fitted_on: "train", worker_metrics: fit.metrics },
+      ...regimeRecord(fit, ds),
       gate: {
         fitted_on: "val",
         loss: target === "p_up" ? "log_loss" : "squared_error",
@@ -249,12 +311,14 @@ export async function fitGating(
           Array.from(gate.stateWeights.subarray(s * gate.nModels, (s + 1) * gate.nModels)),
         ),
       },
-      regime_score: "filtered probability of the highest-volatility state",
-      regime_distribution: {
-        train: distribution(probs, ds.split.train, first),
-        val: distribution(probs, ds.split.val, first),
-        test: distribution(probs, ds.split.test, first),
-      },
     },
+  };
+}
+
+/** Stacking's regime meta-features: column names and their values at given series rows. */
+export function regimeMetaFeatures(fit: RegimeFit) {
+  return {
+    names: fit.base.metaNames,
+    at: (rows: Int32Array) => fit.base.metaFeatures(regimeAt(fit, rows)),
   };
 }

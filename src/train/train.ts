@@ -44,7 +44,7 @@ import {
   type TestEvaluation,
 } from "./evaluate.ts";
 import { buildModelFrames, type FittedBaseModel, fitBaseModel, PARITY_TOLERANCE } from "./fit-base-model.ts";
-import { fitGating, type GatingFit } from "./gating.ts";
+import { fitGate, fitRegimeHmm, type RegimeOutcome, regimeMetaFeatures, stackingRegimes } from "./gating.ts";
 import { fitJackknifeFolds, type JackknifeFolds } from "./jackknife.ts";
 
 export interface TrainOptions {
@@ -180,7 +180,7 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
     });
     let fitted: FittedBaseModel[];
     let ensemble: EnsembleFit | undefined;
-    let gating: GatingFit | undefined;
+    let gating: RegimeOutcome | undefined;
     let jackknife: JackknifeFolds | null = null;
     try {
       fitted = await Promise.all(
@@ -191,11 +191,25 @@ export async function train(config: ExperimentConfig, opts: TrainOptions): Promi
           "ensemble",
           `${config.ensemble.method}${config.ensemble.meta_learner ? ` (${config.ensemble.meta_learner})` : ""}`,
         );
-        ensemble = await fitEnsemble(pool, config, ds, frames, fitted, report);
-        if (config.ensemble.gating?.enabled) {
+        const regime = config.ensemble.gating?.enabled
+          ? await fitRegimeHmm(pool, config, ds, report)
+          : undefined;
+        const stacking = config.ensemble.method === "stacking";
+        ensemble = await fitEnsemble(
+          pool,
+          config,
+          ds,
+          frames,
+          fitted,
+          report,
+          regime && stacking ? regimeMetaFeatures(regime) : undefined,
+        );
+        if (regime && stacking) gating = stackingRegimes(regime, ds);
+        else if (regime) {
           // The gate replaces voting's fixed weights: the ensemble's val/test outputs are the gated ones.
-          gating = await fitGating(pool, config, ds, fitted, report);
-          ensemble = { ...ensemble, outputs: gating.outputs, val: gating.val, test: gating.test };
+          const gate = fitGate(regime, config, ds, fitted, report);
+          gating = gate;
+          ensemble = { ...ensemble, outputs: gate.outputs, val: gate.val, test: gate.test };
         }
       }
       if (config.inference.uncertainty?.method === "jackknife_plus") {

@@ -3,7 +3,8 @@
  * (fitted in a worker on train rows, the gate on val) writes gating.json; training twice gives the same
  * bundle; `mlf predict` writes regime_score in [0, 1] and finite gated outputs for every bar past
  * warm-up; and a live stream, fed bar by bar and restored from a snapshot halfway, serves exactly
- * predict's bits for p_up, E_r and regime_score on every bar.
+ * predict's bits for p_up, E_r and regime_score on every bar. With stacking, the regime probabilities
+ * are meta-features of the meta-learner (fitted on OOF rows), served the same way.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -139,6 +140,50 @@ describe("regime gating through train, predict and serving", () => {
         expect(r.status).toBe(200);
         const d = differs(i, r.body.outputs);
         if (d) expect.fail(`after restore: ${d}`);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 600_000);
+
+  it("stacking: the regime probabilities are meta-features; served bar by bar as predict writes them", async () => {
+    const config = CONFIG.replace("name: gate", "name: gate-stack").replace(
+      "ensemble: {enabled: true, method: voting,",
+      "ensemble: {enabled: true, method: stacking, meta_learner: ridge, oof: {n_folds: 3, purge_bars: 60, embargo_bars: 600},",
+    );
+    writeFileSync(join(dir, "stack.yaml"), config);
+    const t = await mlf("train", "--config", join(dir, "stack.yaml"), "--out", join(dir, "s"), "--json");
+    expect(t.exitCode, t.stderr).toBe(0);
+    const m = JSON.parse(t.stdout);
+    expect(m.served).toMatchObject({ model: "ensemble", outputs: ["p_up", "regime_score"] });
+    expect(m.ensemble.gating.use).toBe("meta_features");
+    const stackBundle = join(dir, "s", "bundle");
+    const spec = JSON.parse(readFileSync(join(stackBundle, "ensemble.json"), "utf8"));
+    expect(spec.plan.regime).toEqual(["p_state1", "p_state2"]);
+    const out = join(dir, "stack.arrow");
+    const pred = await mlf("predict", "--bundle", stackBundle, "--data", join(dir, "bars.csv"), "--out", out);
+    expect(pred.exitCode, pred.stderr).toBe(0);
+    const table = tableFromIPC(readFileSync(out));
+    const names = ["p_up", "regime_score"];
+    const want = new Map(names.map((n) => [n, table.getChild(n)!.toArray() as Float64Array]));
+    const server = await testServer({ bundle: stackBundle });
+    try {
+      const route = `/${server.service.routeVersion}`;
+      const warmup = server.service.current.primary.warmupBars;
+      for (let from = 0; from < warmup + 200; from += 4000) {
+        await server.post(`${route}/bars`, {
+          bars: barsJson(bars, from, Math.min(warmup + 200, from + 4000)),
+        });
+      }
+      for (let i = warmup + 200; i < warmup + 500; i++) {
+        const r = await server.post(`${route}/bars`, { bars: [barJson(bars, i)] });
+        expect(r.status).toBe(200);
+        for (const n of names) {
+          if (!Object.is(r.body.outputs[n], want.get(n)![i - warmup]))
+            expect.fail(
+              `stacking bar ${i} ${n}: served ${r.body.outputs[n]}, predict ${want.get(n)![i - warmup]}`,
+            );
+        }
       }
     } finally {
       await server.close();

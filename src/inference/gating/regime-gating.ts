@@ -37,10 +37,16 @@ export const GatingFileSchema = z.strictObject({
   /** Index of the volatility observable (the state order and regime_score follow it). */
   volatility_observable: z.int().min(0),
   hmm: z.unknown(),
+  /**
+   * "gate": a softmax gate replaces soft voting's weights. "meta_features": a stacking ensemble's
+   * meta-learner reads the filtered probabilities of states 1 … K−1 as meta-features (regime.p_state<k>).
+   */
+  use: z.enum(["gate", "meta_features"]),
+  /** The softmax gate (use "gate"), else null. */
   gate: z.unknown(),
-  /** The gated outputs (each a Σ_m g_t(m)·pred_m), regime_score apart. */
-  outputs: z.array(z.string().min(1)).min(1),
-  fitted_on: z.strictObject({ hmm: z.literal("train"), gate: z.literal("val") }),
+  /** The gated outputs (each a Σ_m g_t(m)·pred_m), regime_score apart; empty for meta_features. */
+  outputs: z.array(z.string().min(1)),
+  fitted_on: z.strictObject({ hmm: z.literal("train"), gate: z.enum(["val"]).nullable() }),
 });
 export type GatingFileJson = z.infer<typeof GatingFileSchema>;
 
@@ -54,7 +60,7 @@ export class RegimeGating {
   private constructor(
     readonly json: GatingFileJson,
     readonly hmm: GaussianHmm,
-    readonly gate: SoftmaxGate,
+    readonly gate: SoftmaxGate | null,
   ) {}
 
   static fromJSON(raw: unknown, where = GATING_FILE): RegimeGating {
@@ -65,10 +71,12 @@ export class RegimeGating {
     }
     const json = parsed.data;
     const hmm = GaussianHmm.fromJSON(json.hmm);
-    const gate = SoftmaxGate.fromJSON(json.gate);
-    if (hmm.nFeatures !== json.observables.length || gate.nStates !== hmm.nStates) {
+    const gate = json.use === "gate" ? SoftmaxGate.fromJSON(json.gate) : null;
+    if (json.use === "gate" && json.outputs.length === 0)
+      throw new BundleError(`${where}: outputs: a gate needs at least one output`);
+    if (hmm.nFeatures !== json.observables.length || (gate !== null && gate.nStates !== hmm.nStates)) {
       throw new BundleError(
-        `${where}: the HMM has ${hmm.nFeatures} features and ${hmm.nStates} states, the file ${json.observables.length} observables and a gate of ${gate.nStates} states`,
+        `${where}: the HMM has ${hmm.nFeatures} features and ${hmm.nStates} states, the file ${json.observables.length} observables and a gate of ${gate?.nStates} states`,
       );
     }
     return new RegimeGating(json, hmm, gate);
@@ -112,21 +120,38 @@ export class RegimeGating {
     return out;
   }
 
+  /** Meta-feature names for stacking: the probabilities of states 1 … K−1 (they sum to 1 with state 0). */
+  get metaNames(): string[] {
+    return Array.from({ length: this.nStates - 1 }, (_, k) => `p_state${k + 1}`);
+  }
+
+  /** The stacking meta-feature columns (buildMetaFeatures' `regime` argument) of the n rows. */
+  metaFeatures(probs: readonly Float64Array[]): Record<string, Float64Array> {
+    return Object.fromEntries(this.metaNames.map((name, k) => [name, probs[k + 1]!]));
+  }
+
+  /** regime_score of the n rows: the filtered probability of the most turbulent state. */
+  regimeScore(probs: readonly Float64Array[]): Float64Array {
+    return probs[this.nStates - 1]!.slice();
+  }
+
   /** The gated outputs and regime_score from per-model predictions of the same n rows. */
   combine(
     probs: readonly Float64Array[],
     per: Readonly<Record<string, Readonly<Record<string, Float64Array>>>>,
   ): Record<string, Float64Array> {
+    const gate = this.gate;
+    if (gate === null) throw new BundleError("gating: this bundle's regimes feed stacking, it has no gate");
     const out: Record<string, Float64Array> = {};
     for (const o of this.json.outputs) {
-      const preds = this.gate.json.models.map((m) => {
+      const preds = gate.json.models.map((m) => {
         const v = per[m]?.[o];
         if (v === undefined) throw new BundleError(`gating: model ${m} produced no ${o}`);
         return v;
       });
-      out[o] = this.gate.combine(probs, preds);
+      out[o] = gate.combine(probs, preds);
     }
-    out.regime_score = probs[this.nStates - 1]!.slice();
+    out.regime_score = this.regimeScore(probs);
     return out;
   }
 }

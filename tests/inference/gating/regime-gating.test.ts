@@ -22,6 +22,7 @@ const FILE: GatingFileJson = {
     { feature: "vol", transform: "log", mean: -1, std: 0.5 },
   ],
   volatility_observable: 1,
+  use: "gate",
   hmm: {
     method: "hmm_regime",
     covariance_type: "diag",
@@ -81,7 +82,7 @@ describe("RegimeGating", () => {
           ];
           for (const h of holes) if (h < rows.length) cols[2]![h] = Number.NaN;
           const probs = g.probabilities(cols, names, 0);
-          const weights = g.gate.weights(probs);
+          const weights = g.gate!.weights(probs);
           const a = Float64Array.from(rows, () => 0.2);
           const b = Float64Array.from(rows, () => 0.9);
           const out = g.combine(probs, { a: { p_up: a }, b: { p_up: b } });
@@ -126,6 +127,10 @@ describe("RegimeGating", () => {
     expect(() => RegimeGating.fromJSON(bad, "b/gating.json")).toThrow(BundleError);
     expect(() => RegimeGating.fromJSON(bad, "b/gating.json")).toThrow(/b\/gating.json: .*gate of 1 states/);
     expect(() => RegimeGating.fromJSON({ ...FILE, outputs: [] }, "g")).toThrow(/^g: outputs:/);
+    // Stacking's form: no gate, the probabilities of states 1 … K−1 are meta-features.
+    const meta = RegimeGating.fromJSON({ ...FILE, use: "meta_features", gate: null, outputs: [] });
+    expect(meta.metaNames).toEqual(["p_state1"]);
+    expect(() => meta.combine([], {})).toThrow(/no gate/);
   });
 });
 
@@ -148,7 +153,7 @@ describe("config: ensemble.gating", () => {
       regime_features: [],
     });
   });
-  it("refuses gating over stacking or hard voting, and an unknown method, naming the field", () => {
+  it("accepts stacking (regimes become meta-features); refuses hard voting and an unknown method, naming the field", () => {
     const stack = {
       ...base,
       ensemble: {
@@ -158,7 +163,7 @@ describe("config: ensemble.gating", () => {
         gating: { enabled: true, method: "hmm_regime" },
       },
     };
-    expect(() => parseConfig(stack)).toThrow(/ensemble\.gating\.enabled: regime gating replaces soft voting/);
+    expect(parseConfig(stack).ensemble.gating?.enabled).toBe(true);
     const hard = {
       ...base,
       ensemble: {
@@ -168,7 +173,7 @@ describe("config: ensemble.gating", () => {
         gating: { enabled: true, method: "hmm_regime" },
       },
     };
-    expect(() => parseConfig(hard)).toThrow(/ensemble\.gating\.enabled/);
+    expect(() => parseConfig(hard)).toThrow(/ensemble\.gating\.enabled: regime gating replaces soft voting/);
     const unknown = {
       ...base,
       ensemble: { enabled: true, method: "voting", gating: { enabled: true, method: "markov" } },
