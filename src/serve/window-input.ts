@@ -22,7 +22,7 @@ export function windowLengthOf(manifest: Pick<BundleManifest, "models">): number
   return L;
 }
 
-/** The window source of `w` copies of the window `rows` (its L rows, oldest first) ends. */
+/** A row batch of `w` copies of the window `rows` holds (its L rows, oldest first). */
 export function liveWindows(rows: FeatureColumns, transform: ColumnTransform, w: number): WindowSource {
   return { frame: rows, transform, rows: new Int32Array(w).fill(rows.length - 1) };
 }
