@@ -223,6 +223,8 @@ interface Row {
   poolS: number;
   /** CPU seconds the worker process spent on the fit (user + system): less load-dependent than wall. */
   fitCpuS: number | null;
+  /** 2 when the pool retried the fit on a new worker (its first worker died): the times hold both. */
+  attempts: number;
   epochS: number | null;
   epochs: number;
   p50Us: number;
@@ -371,7 +373,10 @@ try {
       onnxKb: outcome.onnx.bytes.byteLength / 1024,
       fitS: outcome.fitSeconds,
       poolS,
-      fitCpuS: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+      // A retried fit ran on a worker other than the one measured.
+      fitCpuS:
+        outcome.attempts === 1 && cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+      attempts: outcome.attempts,
       epochS: sequence && epochs.length > 0 ? epochs[Math.floor(epochs.length / 2)]! : null,
       epochs: outcome.metrics.epochs ?? outcome.metrics.p_up_rounds ?? 0,
       ...timing,
@@ -379,6 +384,7 @@ try {
     rows.push(row);
     console.log(
       `${model}: fit ${row.fitS.toFixed(2)} s (pool ${row.poolS.toFixed(2)} s, worker CPU ${fmt(row.fitCpuS, 2)} s), ONNX ${row.onnxKb.toFixed(0)} KB, ` +
+        `${row.attempts > 1 ? `(${row.attempts} attempts: a worker died) ` : ""}` +
         `batch 1 p50 ${row.p50Us.toFixed(0)} µs p99 ${row.p99Us.toFixed(0)} µs, batch ${BIG} ${row.throughput.toFixed(0)} windows/s`,
     );
   }
