@@ -59,6 +59,8 @@ const inprocBars = Number(arg("inproc", "20000"));
 const phase = arg("phase", "random");
 const jitter = Number(arg("jitter", "0.1"));
 const seed = Number(arg("seed", "1"));
+/** Rows between drift recomputations of a stream (default: the server's, 60); 0: no drift monitoring. */
+const driftEvery = arg("drift-every", "");
 const json = process.argv.includes("--json");
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -156,6 +158,7 @@ const GC_FLAGS_FORCED = 4;
  */
 function serverDiagnostics(http: import("node:http").Server) {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const inServer: number[] = [];
   const onRequest = (_req: unknown, res: import("node:http").ServerResponse) => {
     const started = performance.now();
@@ -190,6 +193,8 @@ function serverDiagnostics(http: import("node:http").Server) {
   return {
     stop() {
       clearTimeout(timer);
+      const cpu = process.cpuUsage(cpu0);
+      const seconds = (performance.now() - t0) / 1000;
       http.off("request", onRequest);
       obs.disconnect();
       loop.disable();
@@ -210,6 +215,11 @@ function serverDiagnostics(http: import("node:http").Server) {
       const ms = (ns: number) => +(ns / 1e6).toFixed(2);
       return {
         in_server_us: percentiles(inServer),
+        /** CPU of the server process (all its threads: GC helpers included) per second of the run. */
+        cpu_cores: +((cpu.user + cpu.system) / 1e6 / seconds).toFixed(3),
+        long_gcs: gcs
+          .filter((g) => g.ms > 3)
+          .map((g) => ({ t: +(g.t / 1000).toFixed(3), kind: g.kind, ms: +g.ms.toFixed(2) })),
         loop_delay_ms: {
           p50: ms(loop.percentile(50)),
           p99: ms(loop.percentile(99)),
@@ -234,7 +244,12 @@ const cpuShare = { start: busyShare(), end: 0 };
 const load = { start: loadavg().map((x) => +x.toFixed(2)), end: [] as number[] };
 const dir = mkdtempSync(join(tmpdir(), "mlf-bench-serve-"));
 const served = await withDrift(bundle, dir);
-const server = await startServer({ bundle: served, port: 0, maxStreams: clients + 2 });
+const server = await startServer({
+  bundle: served,
+  port: 0,
+  maxStreams: clients + 2,
+  ...(driftEvery === "" ? {} : { drift: { every: Number(driftEvery) || Number.MAX_SAFE_INTEGER } }),
+});
 const { service } = server;
 const warm = service.current.primary.warmupBars + 1;
 const perClient = Math.ceil(duration * (intervalMs > 0 ? 1000 / intervalMs : 2000)) + 10;
@@ -338,13 +353,14 @@ else {
       `HTTP ${h.mode}, ${clients} clients, ${duration} s: ${h.requests} requests, ${h.throughput_rps} req/s, errors ${h.errors}; ` +
       `latency p50 ${h.latency_us.p50} µs, p99 ${h.latency_us.p99} µs, p99.9 ${h.latency_us.p999} µs, max ${h.latency_us.max} µs\n` +
       `memory after GC: start rss ${memStart.rss_mb} MB heap ${memStart.heap_used_mb} MB buffers ${memStart.array_buffers_mb} MB → end rss ${memEnd.rss_mb} MB heap ${memEnd.heap_used_mb} MB buffers ${memEnd.array_buffers_mb} MB (${accepted} bars accepted)\n` +
-      `server side: in server p50 ${report.server_side.in_server_us.p50} µs, p99 ${report.server_side.in_server_us.p99} µs, p99.9 ${report.server_side.in_server_us.p999} µs, max ${report.server_side.in_server_us.max} µs; ` +
+      `server side: CPU ${report.server_side.cpu_cores} cores; in server p50 ${report.server_side.in_server_us.p50} µs, p99 ${report.server_side.in_server_us.p99} µs, p99.9 ${report.server_side.in_server_us.p999} µs, max ${report.server_side.in_server_us.max} µs; ` +
       `loop delay p99 ${report.server_side.loop_delay_ms.p99} ms, max ${report.server_side.loop_delay_ms.max} ms; ` +
       `${report.server_side.stalls_over_2ms} stalls > 2 ms (${report.server_side.stall_ms_total} ms in all); ` +
       `GC ${Object.entries(report.server_side.gc)
         .map(([k, g]) => `${k} ${g.count}× total ${g.total_ms} ms max ${g.max_ms} ms`)
         .join(", ")}\n` +
       `load generator: CPU ${h.load_generator_cpu_ms} ms over ${duration} s, its loop delay max ${h.load_generator_loop_delay_ms.max} ms, sends late p99 ${h.send_late_us?.p99 ?? "-"} µs\n` +
+      `GC pauses > 3 ms (s into run): ${report.server_side.long_gcs.map((g) => `${g.t} ${g.kind} ${g.ms} ms`).join(", ")}\n` +
       `longest stalls (s into run: ms): ${report.server_side.longest_stalls.map((x) => `${x.t}: ${x.ms}`).join(", ")}\n` +
       `every 10 s, without GC: ${samples.map((m) => `${m.t}s ${m.rss_mb}/${m.heap_used_mb}/${m.array_buffers_mb}`).join(", ")} (rss/heap/buffers MB)\n`,
   );

@@ -69,6 +69,58 @@ export interface DriftReport {
   features: FeatureDrift[];
 }
 
+/** Per-feature statistics of one computation, one slot per feature; NaN where the report says null. */
+interface DriftResults {
+  samples: Float64Array;
+  nanFraction: Float64Array;
+  psi: Float64Array;
+  ks: Float64Array;
+  wasserstein: Float64Array;
+  wassersteinStd: Float64Array;
+  drifting: Uint8Array;
+}
+
+function newResults(n: number): DriftResults {
+  return {
+    samples: new Float64Array(n),
+    nanFraction: new Float64Array(n),
+    psi: new Float64Array(n),
+    ks: new Float64Array(n),
+    wasserstein: new Float64Array(n),
+    wassersteinStd: new Float64Array(n),
+    drifting: new Uint8Array(n),
+  };
+}
+
+function copyResults(r: DriftResults): DriftResults {
+  return {
+    samples: r.samples.slice(),
+    nanFraction: r.nanFraction.slice(),
+    psi: r.psi.slice(),
+    ks: r.ks.slice(),
+    wasserstein: r.wasserstein.slice(),
+    wassersteinStd: r.wassersteinStd.slice(),
+    drifting: r.drifting.slice(),
+  };
+}
+
+const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+
+function featureOf(reference: DriftReferenceJson, r: DriftResults, j: number): FeatureDrift {
+  const ref = reference.features[j]!;
+  return {
+    name: ref.name,
+    samples: r.samples[j]!,
+    nan_fraction: orNull(r.nanFraction[j]!),
+    reference_nan_fraction: ref.nan_fraction,
+    psi: orNull(r.psi[j]!),
+    ks: orNull(r.ks[j]!),
+    wasserstein: orNull(r.wasserstein[j]!),
+    wasserstein_std: orNull(r.wassersteinStd[j]!),
+    drifting: r.drifting[j] === 1,
+  };
+}
+
 export class DriftMonitor {
   private readonly rings: Float32Array[];
   private next = 0;
@@ -79,6 +131,8 @@ export class DriftMonitor {
   /** The window's finite values of one feature, ascending. */
   private readonly scratch: Float64Array;
   private readonly sorter: Float32Sorter;
+  /** The last computation's per-feature statistics (NaN: none). */
+  private readonly results: DriftResults;
   private readonly scored: number[];
   last: DriftReport | null = null;
 
@@ -91,6 +145,7 @@ export class DriftMonitor {
     this.rings = reference.features.map(() => new Float32Array(options.window));
     this.scratch = new Float64Array(options.window);
     this.sorter = new Float32Sorter(options.window);
+    this.results = newResults(reference.features.length);
     this.scored = reference.features.flatMap((f, j) => (f.quantiles !== null ? [j] : []));
   }
 
@@ -131,19 +186,21 @@ export class DriftMonitor {
     );
   }
 
-  /** One feature's statistics over the current window. */
-  featureDrift(j: number): FeatureDrift {
+  /**
+   * One feature's statistics over the current window, into the result arrays. A background pass
+   * keeps no object per feature: 64 streams × 258 features of report objects surviving young
+   * collections made every scavenge of a drift burst 2–3x longer, then a major GC after each.
+   */
+  private computeFeature(j: number): void {
     const ref = this.reference.features[j]!;
-    const ring = this.rings[j];
-    const m = this.sorter.sortFinite(ring, this.filled, this.scratch);
-    const base = {
-      name: ref.name,
-      samples: m,
-      nan_fraction: this.filled > 0 ? (this.filled - m) / this.filled : null,
-      reference_nan_fraction: ref.nan_fraction,
-    };
+    const r = this.results;
+    const m = this.sorter.sortFinite(this.rings[j], this.filled, this.scratch);
+    r.samples[j] = m;
+    r.nanFraction[j] = this.filled > 0 ? (this.filled - m) / this.filled : Number.NaN;
     if (ref.quantiles === null || m < this.options.minSamples) {
-      return { ...base, psi: null, ks: null, wasserstein: null, wasserstein_std: null, drifting: false };
+      r.psi[j] = r.ks[j] = r.wasserstein[j] = r.wassersteinStd[j] = Number.NaN;
+      r.drifting[j] = 0;
+      return;
     }
     const s = driftStats(shapeOf(ref), this.scratch, m);
     const t = this.options.thresholds;
@@ -151,46 +208,77 @@ export class DriftMonitor {
     const b = ref.baseline;
     const past = (v: number | null, threshold: number, base: number | null | undefined) =>
       v !== null && v > threshold && (base === null || base === undefined || v > k * base);
-    const drifting =
+    r.psi[j] = s.psi;
+    r.ks[j] = s.ks;
+    r.wasserstein[j] = s.wasserstein;
+    r.wassersteinStd[j] = s.wasserstein_std ?? Number.NaN;
+    r.drifting[j] =
       past(s.psi, t.psi, b?.psi) ||
       past(s.ks, t.ks, b?.ks) ||
-      past(s.wasserstein_std, t.wasserstein, b?.wasserstein_std);
-    return { ...base, ...s, drifting };
+      past(s.wasserstein_std, t.wasserstein, b?.wasserstein_std)
+        ? 1
+        : 0;
   }
 
-  /** Assembles a report from per-feature results (all features, in reference order). */
-  report(features: FeatureDrift[]): DriftReport {
+  /** One feature's statistics over the current window. */
+  featureDrift(j: number): FeatureDrift {
+    this.computeFeature(j);
+    return featureOf(this.reference, this.results, j);
+  }
+
+  /** Assembles a report from the result arrays (every feature computed); features built on first read. */
+  private report(): DriftReport {
     this.sinceUpdate = 0;
     this.computedAt = Date.now();
-    const scored = features.filter((f) => f.psi !== null);
-    const drifting = scored.filter((f) => f.drifting).length;
-    const max = (k: "psi" | "ks" | "wasserstein_std") =>
-      scored.reduce<number | null>((a, f) => (f[k] !== null && (a === null || f[k]! > a) ? f[k] : a), null);
+    const r = this.results;
+    let scored = 0;
+    let drifting = 0;
+    const max = {
+      psi: null as number | null,
+      ks: null as number | null,
+      wasserstein_std: null as number | null,
+    };
+    const up = (a: number | null, v: number) => (Number.isNaN(v) || (a !== null && a >= v) ? a : v);
+    for (let j = 0; j < this.reference.features.length; j++) {
+      if (Number.isNaN(r.psi[j]!)) continue;
+      scored++;
+      drifting += r.drifting[j]!;
+      max.psi = up(max.psi, r.psi[j]!);
+      max.ks = up(max.ks, r.ks[j]!);
+      max.wasserstein_std = up(max.wasserstein_std, r.wassersteinStd[j]!);
+    }
     const state: DriftState =
-      this.filled < this.options.minSamples || scored.length === 0
+      this.filled < this.options.minSamples || scored === 0
         ? "insufficient"
         : drifting >= this.minFeatures
           ? "alert"
           : "ok";
+    const frozen = copyResults(r);
+    const reference = this.reference;
+    let features: FeatureDrift[] | null = null;
     this.last = {
       state,
       window: this.options.window,
       rows_in_window: this.filled,
       rows_observed: this.observed,
-      scored_features: scored.length,
+      scored_features: scored,
       drifting_features: drifting,
       min_features: this.minFeatures,
       thresholds: this.options.thresholds,
       baseline_factor: this.options.baselineFactor,
-      max: { psi: max("psi"), ks: max("ks"), wasserstein_std: max("wasserstein_std") },
-      features,
+      max,
+      get features() {
+        features ??= reference.features.map((_, j) => featureOf(reference, frozen, j));
+        return features;
+      },
     };
     return this.last;
   }
 
   /** Every feature now, synchronously. */
   compute(): DriftReport {
-    return this.report(this.reference.features.map((_, j) => this.featureDrift(j)));
+    for (let j = 0; j < this.reference.features.length; j++) this.computeFeature(j);
+    return this.report();
   }
 
   /**
@@ -198,15 +286,14 @@ export class DriftMonitor {
    * with the event loop served in between: a request waits behind one slice at most.
    */
   async computeInSlices(sliceMs = DRIFT_SLICE_MS): Promise<DriftReport> {
-    const out: FeatureDrift[] = [];
     let sliceEnd = performance.now() + sliceMs;
     for (let j = 0; j < this.reference.features.length; j++) {
-      out.push(this.featureDrift(j));
+      this.computeFeature(j);
       if (performance.now() >= sliceEnd && j + 1 < this.reference.features.length) {
         await new Promise<void>((r) => setImmediate(r));
         sliceEnd = performance.now() + sliceMs;
       }
     }
-    return this.report(out);
+    return this.report();
   }
 }

@@ -70,6 +70,13 @@ describe("DriftMonitor.computeInSlices", () => {
     const sync = monitor().compute();
     expect(sync.state).toBe("alert");
     for (const sliceMs of [0, 0.05, 1000]) expect(await monitor().computeInSlices(sliceMs)).toEqual(sync);
+    // The per-feature list (built on first read) is in the JSON, equal to each feature computed alone.
+    const json = JSON.parse(JSON.stringify(sync));
+    const m = monitor();
+    expect(json.features).toEqual([0, 1, 2].map((j) => m.featureDrift(j)));
+    expect(json.features[0].nan_fraction).toBeCloseTo(1 / 1440, 12);
+    expect(json.drifting_features).toBe(json.features.filter((f: { drifting: boolean }) => f.drifting).length);
+    expect(json.max.psi).toBe(Math.max(...json.features.map((f: { psi: number }) => f.psi)));
   });
 });
 
