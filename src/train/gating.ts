@@ -209,7 +209,9 @@ export async function fitRegimeHmm(
     fitted_on: { hmm: "train", gate: null },
   });
   // Filter once over the series, from the first predicted row, exactly as predict and serving do.
-  const first = ds.warmupBars;
+  // The bundle's first predicted row (manifest warmup_bars: feature warm-up + the longest window − 1),
+  // where predict and serving start their trackers too.
+  const first = ds.sampleStart;
   const probs = base.probabilities(ds.frame.features, ds.frame.featureNames, first);
   return { base, probs, first, workerMetrics: fit.metrics, libraryVersions: fit.libraryVersions };
 }
