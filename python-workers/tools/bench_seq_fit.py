@@ -18,6 +18,7 @@ epoch after the first (the first holds CUDA/cuDNN start-up and autotuning), and 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -151,6 +152,8 @@ def fit_once(
         "epochs": int(fitted.report.epochs_run),
         "parameters": int(sum(p.numel() for p in fitted.model.parameters())),
         "onnx_bytes": len(fitted.result.onnx),
+        # Two runs on one device with equal hashes = a reproducible fit there (the project's promise).
+        "onnx_sha256": hashlib.sha256(fitted.result.onnx).hexdigest(),
     }
 
 
