@@ -18,7 +18,7 @@ export const INFERENCE_COMPONENTS: readonly InferenceEntry[] = [
     name: "hmm_regime",
     kind: "gating",
     description:
-      "Gaussian HMM (hmmlearn, train rows) filtered causally in TypeScript; a softmax gate fitted on the validation split weights the base models per regime; regime_score = P(high-volatility state)",
+      "Gaussian HMM (hmmlearn, train rows) filtered causally in TypeScript; soft voting: a softmax gate fitted on the validation split weights the base models per regime; stacking: the regime probabilities are meta-features; regime_score = P(high-volatility state)",
     requires: [],
   },
   {
