@@ -102,7 +102,7 @@ describe("regime gating through train, predict and serving", () => {
   }, 300_000);
 
   it("serving: bar by bar, through a snapshot and restore, every output equals mlf predict", async () => {
-    const server = await testServer({ bundle });
+    const server = await testServer({ bundle, modelTimeoutMs: 10_000 });
     const differs = (i: number, outputs: Record<string, number>) => {
       const warmup = server.service.current.primary.warmupBars;
       for (const n of NAMES) {
@@ -118,11 +118,11 @@ describe("regime gating through train, predict and serving", () => {
         const r = await server.post(`${route}/bars`, {
           bars: barsJson(bars, from, Math.min(warmup + 500, from + 4000)),
         });
-        expect(r.status).toBe(200);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
       }
       for (let i = warmup + 500; i < warmup + 900; i++) {
         const r = await server.post(`${route}/bars`, { bars: [barJson(bars, i)] });
-        expect(r.status).toBe(200);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
         const d = differs(i, r.body.outputs);
         if (d) expect.fail(d);
       }
@@ -137,7 +137,7 @@ describe("regime gating through train, predict and serving", () => {
       server.service.restore(snap, "snapshot");
       for (let i = warmup + 900; i < warmup + 1300; i++) {
         const r = await server.post(`${route}/bars`, { bars: [barJson(bars, i)] });
-        expect(r.status).toBe(200);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
         const d = differs(i, r.body.outputs);
         if (d) expect.fail(`after restore: ${d}`);
       }
@@ -166,7 +166,7 @@ describe("regime gating through train, predict and serving", () => {
     const table = tableFromIPC(readFileSync(out));
     const names = ["p_up", "regime_score"];
     const want = new Map(names.map((n) => [n, table.getChild(n)!.toArray() as Float64Array]));
-    const server = await testServer({ bundle: stackBundle });
+    const server = await testServer({ bundle: stackBundle, modelTimeoutMs: 10_000 });
     try {
       const route = `/${server.service.routeVersion}`;
       const warmup = server.service.current.primary.warmupBars;
@@ -177,7 +177,7 @@ describe("regime gating through train, predict and serving", () => {
       }
       for (let i = warmup + 200; i < warmup + 500; i++) {
         const r = await server.post(`${route}/bars`, { bars: [barJson(bars, i)] });
-        expect(r.status).toBe(200);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
         for (const n of names) {
           if (!Object.is(r.body.outputs[n], want.get(n)![i - warmup]))
             expect.fail(
