@@ -16,7 +16,7 @@ import { BundleError } from "../core/errors.ts";
 import type { RegimeGating } from "../inference/gating/regime-gating.ts";
 import { type ColumnTransform, modelInputRowMajor, transformOf } from "../models/preprocessing.ts";
 import { type LoadedPredictor, loadPredictor } from "../predict/predict.ts";
-import { ENSEMBLE_FILE, ServedModels } from "../predict/served-models.ts";
+import { ENSEMBLE_FILE, INTERVAL_BOUNDS, ServedModels } from "../predict/served-models.ts";
 import { CONFORMAL_SCALE, conformalScale } from "../train/conformal.ts";
 import type { FeatureColumns } from "../views/feature-frame.ts";
 import { DRIFT_REFERENCE_FILE, DriftReferenceJson } from "./drift-reference.ts";
@@ -223,7 +223,9 @@ export class BundleRuntime {
         );
       }
       const result: Record<string, number> = {};
-      for (const name of this.outputs) {
+      // A bundle with conformal intervals also answers their bounds (docs/conformal.md).
+      const bounds = INTERVAL_BOUNDS.filter((b) => raw.has(b));
+      for (const name of [...this.outputs, ...bounds]) {
         const v = raw.get(name)?.[0];
         if (v === undefined || !Number.isFinite(v)) {
           throw new ModelFailure(

@@ -61,8 +61,8 @@ describe("ensemble bundles served live", () => {
           ? ["p_up", "E_r", "uncertainty", "uncertainty_lower", "uncertainty_upper"]
           : ["p_up"],
       );
-      // Serving answers the manifest's outputs; predict also writes the interval's bounds.
-      const names = columns.filter((n) => !n.startsWith("uncertainty_"));
+      // Serving answers the manifest's outputs and, like predict, the conformal interval's bounds.
+      const names = columns;
       const expected = new Map(names.map((n) => [n, table.getChild(n)!.toArray() as Float64Array]));
 
       const server = await testServer({ bundle });
