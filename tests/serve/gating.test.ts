@@ -2,7 +2,7 @@
  * Regime gating end to end on synthetic bars: `mlf train` with soft voting gated by the regime HMM
  * (fitted in a worker on train rows, the gate on val) writes gating.json; training twice gives the same
  * bundle; `mlf predict` writes regime_score in [0, 1] and finite gated outputs for every bar past
- * warm-up; and a live stream, fed bar by bar and restored from a snapshot halfway, serves exactly
+ * warm-up, and the same bits on a file cut short (causal end to end); and a live stream, fed bar by bar and restored from a snapshot halfway, serves exactly
  * predict's bits for p_up, E_r and regime_score on every bar. With stacking, the regime probabilities
  * are meta-features of the meta-learner (fitted on OOF rows), served the same way.
  */
@@ -99,6 +99,21 @@ describe("regime gating through train, predict and serving", () => {
     // The regimes move: neither always calm nor always turbulent.
     expect(high).toBeGreaterThan(0);
     expect(high).toBeLessThan(score.length);
+    // Causal end to end: predicting on the file cut after bar k gives the same bits on bars ≤ k.
+    const lines = readFileSync(join(dir, "bars.csv"), "utf8").split("\n");
+    const keep = lines.length - 4000;
+    writeFileSync(join(dir, "cut.csv"), `${lines.slice(0, keep).join("\n")}\n`);
+    const cutOut = join(dir, "cut.arrow");
+    const cut = await mlf("predict", "--bundle", bundle, "--data", join(dir, "cut.csv"), "--out", cutOut);
+    expect(cut.exitCode, cut.stderr).toBe(0);
+    const short = tableFromIPC(readFileSync(cutOut));
+    expect(short.numRows).toBeGreaterThan(1000);
+    for (const n of NAMES) {
+      const a = short.getChild(n)!.toArray() as Float64Array;
+      const b = expected.get(n)!;
+      for (let i = 0; i < a.length; i++)
+        if (!Object.is(a[i], b[i])) expect.fail(`${n} row ${i}: cut ${a[i]}, full ${b[i]}`);
+    }
   }, 300_000);
 
   it("serving: bar by bar, through a snapshot and restore, every output equals mlf predict", async () => {
