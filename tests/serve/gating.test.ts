@@ -1,10 +1,11 @@
 /**
  * Regime gating end to end on synthetic bars: `mlf train` with soft voting gated by the regime HMM
- * (fitted in a worker on train rows, the gate on val) writes gating.json; training twice gives the same
- * bundle; `mlf predict` writes regime_score in [0, 1] and finite gated outputs for every bar past
- * warm-up, and the same bits on a file cut short (causal end to end); and a live stream, fed bar by
- * bar and restored from a snapshot halfway, serves exactly predict's bits for p_up, E_r and regime_score on every bar. With stacking, the regime probabilities
- * are meta-features of the meta-learner (fitted on OOF rows), served the same way.
+ * (fitted in a worker on train rows, the gate on val) writes gating.json; training twice gives the
+ * same bundle; `mlf predict` writes regime_score in [0, 1] and finite gated outputs for every bar past
+ * warm-up, and the same bits on a file cut short (causal end to end); a live stream, fed bar by bar
+ * and restored from a snapshot halfway, serves exactly predict's bits for p_up, E_r and regime_score
+ * on every bar. With stacking, the regime probabilities are meta-features of the meta-learner (fitted
+ * on OOF rows), served the same way.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
