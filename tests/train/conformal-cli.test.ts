@@ -187,7 +187,7 @@ describe.skipIf(!tx)("conformal intervals through mlf train / predict / serve on
     expect((await mlf("bundle", "verify", bundle)).exitCode).toBe(0);
 
     const { bars } = await loadBars(tx as string);
-    const names = ["E_r", "q05", "q50", "q95", "uncertainty"];
+    const names = ["E_r", "q05", "q50", "q95", "uncertainty", "uncertainty_lower", "uncertainty_upper"];
     const server = await testServer({ bundle });
     try {
       const route = `/${server.service.routeVersion}`;
