@@ -35,6 +35,12 @@ export {
   type TableRow,
 } from "./format-table.ts";
 export {
+  type QuantileMetrics,
+  QuantileMetricsSchema,
+  quantileLevel,
+  quantileMetrics,
+} from "./quantile.ts";
+export {
   assignRegime,
   VOLATILITY_REGIMES,
   type VolatilityCuts,

@@ -24,6 +24,9 @@ export interface ComparisonRow {
   test_log_loss: number | null;
   test_e_r_corr: number | null;
   test_sharpe: number | null;
+  /** Mean pinball loss of the quantile heads, and the raw q05–q95 band's test coverage (nominal 0.90). */
+  test_pinball: number | null;
+  test_band_coverage: number | null;
   fit_s: number;
   onnx_bytes: number;
   latency_us_p50: number | null;
@@ -91,6 +94,8 @@ export async function buildComparison(
       test_log_loss: finiteOrNull(t?.p_up?.log_loss),
       test_e_r_corr: finiteOrNull(t?.E_r?.pearson),
       test_sharpe: finiteOrNull(t?.backtest?.sharpe),
+      test_pinball: finiteOrNull(t?.quantiles?.mean_pinball),
+      test_band_coverage: finiteOrNull(t?.quantiles?.band_coverage),
     };
   };
   const rows: ComparisonRow[] = [];
@@ -146,11 +151,11 @@ const cell = (v: number | null, digits: number) => (v === null ? "—" : v.toFix
 /** comparison.md: one Markdown table, rows in config order (the ensemble last). */
 export function comparisonMarkdown(c: Comparison, title: string): string {
   const head =
-    "| model | registry | view | input | test AUC | test log loss | test E_r corr | test Sharpe | fit s | ONNX KiB | latency p50 µs | latency p99 µs |";
-  const rule = `|${"---|".repeat(12)}`;
+    "| model | registry | view | input | test AUC | test log loss | test E_r corr | test Sharpe | test pinball | test q05–q95 coverage | fit s | ONNX KiB | latency p50 µs | latency p99 µs |";
+  const rule = `|${"---|".repeat(14)}`;
   const lines = c.rows.map(
     (r) =>
-      `| ${r.model} | ${r.registry} | ${r.view} | [${r.input_shape.join(", ")}] | ${cell(r.test_auc, 4)} | ${cell(r.test_log_loss, 4)} | ${cell(r.test_e_r_corr, 4)} | ${cell(r.test_sharpe, 2)} | ${r.fit_s.toFixed(1)} | ${(r.onnx_bytes / 1024).toFixed(1)} | ${cell(r.latency_us_p50, 0)} | ${cell(r.latency_us_p99, 0)} |`,
+      `| ${r.model} | ${r.registry} | ${r.view} | [${r.input_shape.join(", ")}] | ${cell(r.test_auc, 4)} | ${cell(r.test_log_loss, 4)} | ${cell(r.test_e_r_corr, 4)} | ${cell(r.test_sharpe, 2)} | ${cell(r.test_pinball === null ? null : r.test_pinball * 1e4, 3)} | ${cell(r.test_band_coverage, 3)} | ${r.fit_s.toFixed(1)} | ${(r.onnx_bytes / 1024).toFixed(1)} | ${cell(r.latency_us_p50, 0)} | ${cell(r.latency_us_p99, 0)} |`,
   );
   return [
     `# Model comparison: ${title}`,
@@ -159,7 +164,8 @@ export function comparisonMarkdown(c: Comparison, title: string): string {
     rule,
     ...lines,
     "",
-    `Test metrics from the run's single evaluation of the test split; Sharpe only for models with p_up (the backtest trades p_up). ` +
+    `Test metrics from the run's single evaluation of the test split; Sharpe only for models with p_up (the backtest trades p_up); ` +
+      `pinball: mean pinball loss of the quantile heads ×10⁴ (lower is better), and the test coverage of their raw q05–q95 band (nominal 0.90, before any conformal step). ` +
       `Fit: wall seconds of the main fit on the worker (the ensemble: its meta-learner; OOF refits not included). ` +
       `Latency: one bar (batch 1), ${c.latency.timed_runs} runs after ${c.latency.warmup_runs} untimed, ${c.latency.note}.`,
     "",

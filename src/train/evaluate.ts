@@ -1,6 +1,7 @@
 /**
  * Calibration (fitted on the validation split only) and the run's single evaluation of the test
- * split: classification metrics for p_up, regression metrics for E_r, and the cost-aware backtest on
+ * split: classification metrics for p_up, regression metrics for E_r, pinball loss and band coverage
+ * for quantile heads, and the cost-aware backtest on
  * the 1m grid, in full and split by volatility regime (tercile cuts fitted on train rows only).
  */
 import type { ExperimentConfig } from "../config/schema.ts";
@@ -10,6 +11,8 @@ import {
   backtestByRegime,
   type ClassificationMetrics,
   classificationMetrics,
+  type QuantileMetrics,
+  quantileMetrics,
   type RegressionMetrics,
   regressionMetrics,
   runBacktest,
@@ -107,6 +110,8 @@ export interface TestEvaluation {
         ece_after: number | null;
       };
       E_r?: RegressionMetrics;
+      /** The raw quantile heads (q05/q50/q95) before any conformal step. */
+      quantiles?: QuantileMetrics;
       backtest: ReturnType<typeof runBacktest> | null;
       backtest_by_regime: ReturnType<typeof backtestByRegime> | null;
     }
@@ -158,6 +163,8 @@ export function evaluateTest(
       }
       const er = m.test.get("E_r");
       if (er !== undefined) entry.E_r = regressionMetrics(er, realised);
+      const heads = new Map([...m.test].filter(([name]) => /^q\d{2}$/.test(name)));
+      if (heads.size >= 2) entry.quantiles = quantileMetrics(heads, realised);
       perModel[m.id] = entry;
     }
     return { perModel, extra: extra?.(rows) ?? null };

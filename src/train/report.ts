@@ -29,9 +29,12 @@ export function formatTrainReport(s: TrainSummary, opts: { color?: boolean } = {
         max_dd: t.backtest?.max_drawdown ?? null,
         turnover: t.backtest?.turnover_per_day ?? null,
         parity: model ? model.parity_max_abs_diff : (ensemble?.parity_max_abs_diff ?? null),
+        pinball: t.quantiles?.mean_pinball ?? null,
+        band_cov: t.quantiles?.band_coverage ?? null,
       },
     };
   });
+  const hasQuantiles = Object.values(m.test.models).some((t) => t.quantiles !== undefined);
   lines.push(
     "test split (evaluated once)",
     formatMetricsTable(
@@ -47,6 +50,13 @@ export function formatTrainReport(s: TrainSummary, opts: { color?: boolean } = {
         "win_rate",
         { key: "max_dd", header: "max DD" },
         { key: "turnover", header: "turnover/day" },
+        // Quantile heads (raw, before any conformal step), only when a model has them.
+        ...(hasQuantiles
+          ? [
+              { key: "pinball", header: "pinball" },
+              { key: "band_cov", header: "q05–q95 cov" },
+            ]
+          : []),
         { key: "parity", header: "ONNX |Δ|" },
       ],
       { labelHeader: "model", ...(opts.color !== undefined ? { color: opts.color } : {}) },

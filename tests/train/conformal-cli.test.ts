@@ -60,7 +60,13 @@ interface Uncertainty {
 interface Metrics {
   served: { outputs: string[] };
   dataset: { split: { train: number } };
-  test: { extra: { uncertainty: Uncertainty } };
+  test: {
+    extra: { uncertainty: Uncertainty };
+    models: Record<
+      string,
+      { quantiles?: { band_coverage: number; crossings: number; mean_pinball: number } }
+    >;
+  };
 }
 
 function csv(path: string): { header: string[]; rows: Map<string, number[]> } {
@@ -117,6 +123,11 @@ describe.skipIf(!tx)("conformal intervals through mlf train / predict / serve on
       expect(Math.abs(u.test_coverage - 0.9)).toBeLessThan(0.06);
       expect(Math.abs(u.unscaled.test_coverage - 0.9)).toBeLessThan(0.1);
       expect(u.mean_width).toBeGreaterThan(0);
+      // The raw heads' own test metrics sit next to the conformal ones (src/evaluation/quantile.ts).
+      const q = Object.values(metrics.test.models).find((m) => m.quantiles !== undefined)?.quantiles;
+      expect(q?.crossings).toBe(0);
+      expect(q!.mean_pinball).toBeGreaterThan(0);
+      expect(Math.abs(q!.band_coverage - 0.9)).toBeLessThan(0.15);
       expect(u.width_p90).toBeGreaterThan(1.2 * u.width_p10);
       expect(u.width_vol_corr).toBeGreaterThan(0.5);
     });
