@@ -55,8 +55,20 @@ export interface TestServer extends RunningServer {
   get(path: string, headers?: Record<string, string>): Promise<Reply>;
 }
 
+/**
+ * Tests run beside others on two shared cores: a model call can be descheduled for far longer than
+ * serving's 100 ms default, which would turn a correct answer into a 503. Tests get 2 s unless they
+ * set their own (the timeout test replaces the primary with one that never answers).
+ */
+export const TEST_MODEL_TIMEOUT_MS = 2_000;
+
 export async function testServer(opts: ServeOptions): Promise<TestServer> {
-  const s = await startServer({ port: 0, prestartWindowWorker: false, ...opts });
+  const s = await startServer({
+    port: 0,
+    prestartWindowWorker: false,
+    modelTimeoutMs: TEST_MODEL_TIMEOUT_MS,
+    ...opts,
+  });
   return {
     ...s,
     post: (path, body, headers) => request(s.url, "POST", path, body, headers),
