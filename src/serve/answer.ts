@@ -13,8 +13,11 @@ export interface AnswerContext {
   timeoutMs: number;
   metrics: ServeMetrics;
   log: ServeLogger;
-  /** What is being answered, for the log ("stream default bar 2025-…"). */
-  what: string;
+  /**
+   * What is being answered, for the log ("stream default bar 2025-…"): a text, or a stream's bar,
+   * put into words only when something is logged (not for every served bar).
+   */
+  what: string | { stream: string; timestamp: string };
   /** The request's bars are in a stream's state whatever the answer (/bars): said in errors. */
   barsAccepted: boolean;
 }
@@ -27,15 +30,32 @@ export interface ModelAnswer {
   fallback_reason?: ModelFailure["reason"];
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ModelFailure("timeout", `${what} gave no answer within ${ms} ms`)),
+/**
+ * `p`, or a ModelFailure "timeout" after `ms`. One promise settled by whichever comes first: a race
+ * with a timeout promise and a `finally` made four promises per served bar.
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number, role: string, rt: BundleRuntime): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // The message is made only on a timeout (rt.model reads the manifest).
+    const timer = setTimeout(
+      () => reject(new ModelFailure("timeout", `${role} model ${rt.model} gave no answer within ${ms} ms`)),
       ms,
     );
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function whatText(w: AnswerContext["what"]): string {
+  return typeof w === "string" ? w : `stream ${w.stream} bar ${w.timestamp}`;
 }
 
 /** The primary's outputs, else the fallback's (flagged), else MODEL_UNAVAILABLE. */
@@ -45,22 +65,18 @@ export async function answerWithFallback(
   fbInput: ModelInput | (() => Promise<ModelInput>) | null,
   ctx: AnswerContext,
 ): Promise<ModelAnswer> {
-  const { what } = ctx;
-  const accepted = ctx.barsAccepted ? " The bars were accepted." : "";
   const started = performance.now();
   let failure: ModelFailure;
   try {
-    const outputs = await withTimeout(
-      dep.primary.run(input),
-      ctx.timeoutMs,
-      `primary model ${dep.primary.model}`,
-    );
-    ctx.metrics.modelSeconds.observe({ role: "primary" }, (performance.now() - started) / 1000);
+    const outputs = await withTimeout(dep.primary.run(input), ctx.timeoutMs, "primary", dep.primary);
+    ctx.metrics.hot.primarySeconds.observe((performance.now() - started) / 1000);
     return { outputs, warm: true, bundle_version: dep.primary.version, fallback: false };
   } catch (e) {
     if (!(e instanceof ModelFailure)) throw e;
     failure = e;
   }
+  const what = whatText(ctx.what);
+  const accepted = ctx.barsAccepted ? " The bars were accepted." : "";
   ctx.metrics.modelFailures.inc({ role: "primary", reason: failure.reason });
   const fb = dep.fallback;
   if (fb === null || fbInput === null) {
@@ -77,7 +93,7 @@ export async function answerWithFallback(
   }
   try {
     const x = typeof fbInput === "function" ? await fbInput() : fbInput;
-    const outputs = await withTimeout(fb.run(x), ctx.timeoutMs, `fallback model ${fb.model}`);
+    const outputs = await withTimeout(fb.run(x), ctx.timeoutMs, "fallback", fb);
     ctx.metrics.fallbacks.inc({ reason: failure.reason });
     ctx.log.warn(
       { cause: failure.message, reason: failure.reason, what, fallback: fb.version },

@@ -6,6 +6,9 @@
  */
 import type { Bars } from "../data/bars.ts";
 
+/** Rows up to which appendBars copies by a loop instead of views and `set`. */
+const SMALL_APPEND = 8;
+
 function grow(a: Float64Array, capacity: number): Float64Array {
   const b = new Float64Array(capacity);
   b.set(a.subarray(0, Math.min(a.length, capacity)));
@@ -83,13 +86,25 @@ export class GrowableBars {
     this.reserve(to - from);
     const n = to - from;
     const at = this.length;
-    this.ts.set(bars.ts.subarray(from, to), at);
-    this.open.set(bars.open.subarray(from, to), at);
-    this.high.set(bars.high.subarray(from, to), at);
-    this.low.set(bars.low.subarray(from, to), at);
-    this.close.set(bars.close.subarray(from, to), at);
-    if (bars.volume) this.volume.set(bars.volume.subarray(from, to), at);
-    else {
+    if (n <= SMALL_APPEND) {
+      // A live bar: copied by a loop, no views made (six per bar otherwise).
+      for (let i = 0; i < n; i++) {
+        this.ts[at + i] = bars.ts[from + i];
+        this.open[at + i] = bars.open[from + i];
+        this.high[at + i] = bars.high[from + i];
+        this.low[at + i] = bars.low[from + i];
+        this.close[at + i] = bars.close[from + i];
+      }
+      if (bars.volume) for (let i = 0; i < n; i++) this.volume[at + i] = bars.volume[from + i];
+    } else {
+      this.ts.set(bars.ts.subarray(from, to), at);
+      this.open.set(bars.open.subarray(from, to), at);
+      this.high.set(bars.high.subarray(from, to), at);
+      this.low.set(bars.low.subarray(from, to), at);
+      this.close.set(bars.close.subarray(from, to), at);
+      if (bars.volume) this.volume.set(bars.volume.subarray(from, to), at);
+    }
+    if (!bars.volume) {
       this.volume.fill(Number.NaN, at, at + n);
       this.missingVolume += n;
     }

@@ -18,7 +18,7 @@
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { BarsBody, PredictBody, ReloadBody, STREAM_ID, zodIssueText } from "./bar-input.ts";
+import { BarsBody, isPlainBarsBody, PredictBody, ReloadBody, STREAM_ID, zodIssueText } from "./bar-input.ts";
 import { ServeError } from "./errors.ts";
 import type { ServeLogger, ServingService } from "./service.ts";
 import { DEFAULT_STREAM } from "./service.ts";
@@ -64,6 +64,7 @@ function tokenMatches(header: string | undefined, token: Buffer): boolean {
 function zodValidator({ schema }: { schema: unknown }) {
   const s = schema as z.ZodType;
   return (data: unknown) => {
+    if (schema === BarsBody && isPlainBarsBody(data)) return { value: data };
     const r = s.safeParse(data);
     if (r.success) return { value: r.data };
     const { path, message } = zodIssueText(r.error);
@@ -106,7 +107,14 @@ export async function buildApp(service: ServingService, opts: HttpOptions = {}):
   });
   app.addHook("onResponse", async (req, reply) => {
     const route = ROUTE_NAMES[req.routeOptions.url ?? ""] ?? "other";
-    m.requestSeconds.observe({ route }, (performance.now() - req.startedAt) / 1000);
+    const seconds = (performance.now() - req.startedAt) / 1000;
+    // A served bar, the hot path, goes to series bound once; other requests build their labels.
+    if (route === "bars" && reply.statusCode === 200) {
+      m.hot.barsRequestSeconds.observe(seconds);
+      m.hot.barsOk.inc();
+      return;
+    }
+    m.requestSeconds.observe({ route }, seconds);
     m.requests.inc({ route, status: String(reply.statusCode) });
   });
 
@@ -162,7 +170,7 @@ export async function buildApp(service: ServingService, opts: HttpOptions = {}):
       body.bars,
       body.include_features ?? false,
     );
-    m.updateSeconds.observe({}, (performance.now() - t0) / 1000);
+    m.hot.updateSeconds.observe((performance.now() - t0) / 1000);
     return answer;
   });
 

@@ -52,6 +52,26 @@ export class Counter implements Metric {
     return this.values.get(keyOf(labels))?.value ?? 0;
   }
 
+  /**
+   * The series of fixed labels, for a hot path: its key is computed once here, not per call (a
+   * served bar counted through `inc` built its key string each time). The series appears in the
+   * output at its first increment, as with `inc`.
+   */
+  bind(labels: Labels): { inc(by?: number): void } {
+    const k = keyOf(labels);
+    let e: { labels: Labels; value: number } | undefined;
+    return {
+      inc: (by = 1) => {
+        e ??= this.values.get(k);
+        if (e) e.value += by;
+        else {
+          e = { labels, value: by };
+          this.values.set(k, e);
+        }
+      },
+    };
+  }
+
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     for (const { labels, value } of this.values.values())
@@ -98,6 +118,10 @@ export class Histogram implements Metric {
       s = { labels, counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
       this.series.set(k, s);
     }
+    this.add(s, value);
+  }
+
+  private add(s: { counts: Float64Array; sum: number; count: number }, value: number): void {
     const b = this.buckets;
     for (let i = 0; i < b.length; i++) {
       if (value <= b[i]) {
@@ -107,6 +131,19 @@ export class Histogram implements Metric {
     }
     s.sum += value;
     s.count++;
+  }
+
+  /** The series of fixed labels with its key computed once (see Counter.bind). */
+  bind(labels: Labels): { observe(value: number): void } {
+    const k = keyOf(labels);
+    let s: { counts: Float64Array; sum: number; count: number } | undefined;
+    return {
+      observe: (value) => {
+        s ??= this.series.get(k);
+        if (s) this.add(s, value);
+        else this.observe(labels, value);
+      },
+    };
   }
 
   count(labels: Labels = {}): number {

@@ -40,6 +40,14 @@ export class ServeMetrics {
     "Answers given by the fallback bundle, by the primary's failure reason",
   );
   readonly reloads = this.registry.counter("mlf_reloads_total", "Bundle reloads by result");
+  /** The series every served bar touches, keys computed once (metrics.ts, bind). */
+  readonly hot = {
+    barsRequestSeconds: this.requestSeconds.bind({ route: "bars" }),
+    barsOk: this.requests.bind({ route: "bars", status: "200" }),
+    barsAccepted: this.barsAccepted.bind({}),
+    primarySeconds: this.modelSeconds.bind({ role: "primary" }),
+    updateSeconds: this.updateSeconds.bind({}),
+  };
   readonly driftAlerts = this.registry.counter(
     "mlf_drift_alerts_total",
     "Transitions into the drift alert state",

@@ -96,6 +96,28 @@ function deploymentOf(primary: BundleRuntime, fallback: BundleRuntime | null): D
   return { primary, fallback, plans, keep };
 }
 
+/**
+ * A /bars answer in one object, keys in the order clients have always received them (stream,
+ * timestamp, timestamp_ms, rows, features, outputs, warm, bundle_version, fallback,
+ * fallback_reason): spreading a base and the model answer made three objects per served bar.
+ */
+function barAnswer(
+  stream: string,
+  timestamp: string,
+  timestamp_ms: number,
+  rows: number,
+  features: Record<string, number | null> | undefined,
+  a: Pick<Answer, "outputs" | "warm" | "bundle_version" | "fallback" | "fallback_reason">,
+): Answer {
+  const { outputs, warm, bundle_version, fallback } = a;
+  const out: Answer =
+    features === undefined
+      ? { stream, timestamp, timestamp_ms, rows, outputs, warm, bundle_version, fallback }
+      : { stream, timestamp, timestamp_ms, rows, features, outputs, warm, bundle_version, fallback };
+  if (a.fallback_reason !== undefined) out.fallback_reason = a.fallback_reason;
+  return out;
+}
+
 function featuresOf(names: readonly string[], row: readonly Float32Array[]): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   names.forEach((n, j) => {
@@ -260,19 +282,16 @@ export class ServingService {
     const st = this.stream(id, dep, true);
     const stream = st.stream;
     stream.accept(bars);
-    this.metrics.barsAccepted.inc({}, bars.length);
+    this.metrics.hot.barsAccepted.inc(bars.length);
     this.maybeUpdateDrift(st);
     const ts = stream.lastTs;
     const row = stream.engine(dep.primary.plan.key).row;
-    const base = {
-      stream: id,
-      timestamp: new Date(ts).toISOString(),
-      timestamp_ms: ts,
-      rows: stream.rows,
-      ...(includeFeatures ? { features: featuresOf(dep.primary.featureNames, row) } : {}),
-    };
+    const timestamp = new Date(ts).toISOString();
+    const rows = stream.rows;
+    const features = includeFeatures ? featuresOf(dep.primary.featureNames, row) : undefined;
     if (!stream.isWarm(dep.primary.warmupBars)) {
-      return { ...base, outputs: null, warm: false, bundle_version: dep.primary.version, fallback: false };
+      const cold = { outputs: null, warm: false, bundle_version: dep.primary.version, fallback: false };
+      return barAnswer(id, timestamp, ts, rows, features, cold);
     }
     // Both inputs are taken now, before any await: a later request may move the stream on.
     const close = stream.history.view(false).close;
@@ -287,15 +306,13 @@ export class ServingService {
       fb && stream.isWarm(fb.warmupBars)
         ? withWindow(fb, fb.input(stream.engine(fb.plan.key).row, close, t, regimeOf(st.regimes, fb)), stream)
         : null;
-    return {
-      ...base,
-      ...(await answerWithFallback(
-        dep,
-        input,
-        fbInput,
-        this.answerContext(`stream ${id} bar ${base.timestamp}`, true),
-      )),
-    };
+    const answer = await answerWithFallback(
+      dep,
+      input,
+      fbInput,
+      this.answerContext({ stream: id, timestamp }, true),
+    );
+    return barAnswer(id, timestamp, ts, rows, features, answer);
   }
 
   /** /predict: the outputs for the last bar of a full window, no state kept. */
@@ -370,7 +387,7 @@ export class ServingService {
     };
   }
 
-  private answerContext(what: string, barsAccepted: boolean): AnswerContext {
+  private answerContext(what: AnswerContext["what"], barsAccepted: boolean): AnswerContext {
     return { timeoutMs: this.modelTimeoutMs, metrics: this.metrics, log: this.log, what, barsAccepted };
   }
 
