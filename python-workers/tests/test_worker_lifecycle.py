@@ -51,7 +51,8 @@ def test_hello_describes_the_worker_and_advertises_the_registry(make_worker: Mak
     assert {"logistic", "lightgbm", "xgboost", "debug", *SEQUENCE_MODELS} <= set(models)
     assert models["logistic"]["library"] == "scikit-learn"
     assert models["logistic"]["outputs"] == ["p_up"]
-    assert models["lightgbm"]["outputs"] == models["xgboost"]["outputs"] == ["p_up", "E_r"]
+    assert models["xgboost"]["outputs"] == ["p_up", "E_r"]
+    assert models["lightgbm"]["outputs"] == ["p_up", "E_r", "q05", "q50", "q95"]
     assert models["logistic"]["params"]["max_iter"] == {
         "kind": "integer",
         "default": 200,
