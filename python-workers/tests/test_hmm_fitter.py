@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pool_harness import WorkerHarness
+from threadpoolctl import threadpool_limits
 
 from mlf_workers.frames import write_arrow
 from mlf_workers.models.hmm_fitter import ESTIMATOR, fit_gaussian_hmm
@@ -42,6 +43,19 @@ def fit(x: np.ndarray, **overrides: object) -> tuple[dict[str, object], dict[str
 def test_same_rows_and_seed_give_identical_parameters() -> None:
     x = regimes(1)
     assert fit(x) == fit(x)
+
+
+def test_parameters_do_not_depend_on_the_callers_thread_count() -> None:
+    # Two BLAS/OpenMP threads summed EM's terms in another order than one (different low bits), so a
+    # worker's result depended on its cores and on what it had run before (a torch fit sets threads).
+    x = regimes(7)
+    t = pa.table({"ret": x[:, 0], "vol": x[:, 1]})
+    ESTIMATOR.estimate(t, PARAMS, 7)  # loads hmmlearn's BLAS/OpenMP libraries, so the limits below bind
+    with threadpool_limits(limits=1):
+        one = ESTIMATOR.estimate(t, PARAMS, 7).fitted
+    with threadpool_limits(limits=2):
+        two = ESTIMATOR.estimate(t, PARAMS, 7).fitted
+    assert one == two
 
 
 @settings(max_examples=5, deadline=None)

@@ -12,7 +12,9 @@ probability of the last state) always means "high volatility".
 The observables arrive already standardised by TypeScript (train mean and std, kept in the bundle);
 rows with a NaN (feature warm-up, gaps) are dropped, as the filter skips them. Deterministic: hmmlearn's
 k-means initialisation and EM are seeded (`seed`, then seed + 1, ... for the `n_init` restarts),
-so the same rows and seed give identical numbers.
+so the same rows and seed give identical numbers. The fit runs on one BLAS/OpenMP thread: with two
+threads the EM sums came out in another order (different low bits in the transition matrix), so the
+numbers depended on the machine's cores and on what the worker had run before.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+from threadpoolctl import threadpool_limits
 
 from mlf_workers.frames import FrameError, column_to_numpy
 from mlf_workers.models.params import Choice, Integer, ParamSpec, Real
@@ -82,20 +85,21 @@ def fit_gaussian_hmm(
     # seed, seed + 1, ... keep the highest train log-likelihood (the first on a tie): still deterministic.
     model = None
     best = -np.inf
-    for k in range(n_init):
-        candidate = GaussianHMM(
-            n_components=n_states,
-            covariance_type=covariance_type,
-            n_iter=n_iter,
-            tol=tol,
-            random_state=seed + k,
-            init_params="stmc",
-            params="stmc",
-        )
-        candidate.fit(rows)
-        score = float(candidate.score(rows))
-        if model is None or score > best:
-            model, best = candidate, score
+    with threadpool_limits(limits=1):
+        for k in range(n_init):
+            candidate = GaussianHMM(
+                n_components=n_states,
+                covariance_type=covariance_type,
+                n_iter=n_iter,
+                tol=tol,
+                random_state=seed + k,
+                init_params="stmc",
+                params="stmc",
+            )
+            candidate.fit(rows)
+            score = float(candidate.score(rows))
+            if model is None or score > best:
+                model, best = candidate, score
     assert model is not None
     order = np.argsort(model.means_[:, order_by], kind="stable")
     start = model.startprob_[order]
