@@ -262,13 +262,17 @@ class Worker:
             log.info("ignoring a repeated hello_ack")
         # heartbeat: receiving it already refreshed pool_seen
 
+    def refuse_if_busy(self, job_id: str) -> bool:
+        """One job at a time: a second fit or estimate is answered with an error, not queued."""
+        if self.busy is None:
+            return False
+        self.send_error("INTERNAL", f"worker is busy with job {self.busy.job_id}; one job at a time", job_id)
+        return True
+
     def start_fit(self, message: Message) -> None:
         header = message.header
         job_id = header["job_id"]
-        if self.busy is not None:
-            self.send_error(
-                "INTERNAL", f"worker is busy with job {self.busy.job_id}; one job at a time", job_id
-            )
+        if self.refuse_if_busy(job_id):
             return
         fitter = self.config.fitters.get(header["model_id"])
         if fitter is None:
@@ -295,10 +299,7 @@ class Worker:
     def start_estimate(self, message: Message) -> None:
         header = message.header
         job_id = header["job_id"]
-        if self.busy is not None:
-            self.send_error(
-                "INTERNAL", f"worker is busy with job {self.busy.job_id}; one job at a time", job_id
-            )
+        if self.refuse_if_busy(job_id):
             return
         estimator = self.config.estimators.get(header["estimator_id"])
         if estimator is None:

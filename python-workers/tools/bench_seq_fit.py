@@ -35,42 +35,13 @@ import pyarrow.ipc as ipc
 from mlf_workers.device import cpu_name
 from mlf_workers.models.base import FitFrames, FitOutput
 from mlf_workers.models.params import validate_params
-from mlf_workers.models.seq import (
-    deepar,
-    dlinear,
-    inception_time,
-    itransformer,
-    lstm,
-    nbeats,
-    nhits,
-    patchtst,
-    quantile_rnn,
-    resnet1d,
-    tcn,
-    tft,
-)
+from mlf_workers.models.seq import SEQUENCE_FITTERS
 from mlf_workers.models.torch_base import SequenceFitter
 from mlf_workers.models.torch_base.windows import WINDOW_END
 
-#: The same order as the worker's registry (models/__init__.py); imported one by one rather than
-#: through the registry so that the GPU machine needs neither lightgbm nor xgboost nor zmq.
-FITTERS: dict[str, SequenceFitter] = {
-    f.model_id: f
-    for f in (
-        lstm.FITTER,
-        tcn.FITTER,
-        inception_time.FITTER,
-        resnet1d.FITTER,
-        patchtst.FITTER,
-        itransformer.FITTER,
-        tft.FITTER,
-        deepar.FITTER,
-        quantile_rnn.FITTER,
-        nbeats.FITTER,
-        nhits.FITTER,
-        dlinear.FITTER,
-    )
-}
+#: Read from models/seq rather than through the worker's registry, so that the GPU machine needs
+#: neither lightgbm nor xgboost nor zmq.
+FITTERS: dict[str, SequenceFitter] = {f.model_id: f for f in SEQUENCE_FITTERS}
 TARGET_OF = {"p_up": "target_label"}  # every other head is fitted on target_ret
 
 

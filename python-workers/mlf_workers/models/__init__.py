@@ -19,20 +19,7 @@ from mlf_workers.models.base import (
     resolve_outputs,
 )
 from mlf_workers.models.params import InvalidParamsError, describe_params, validate_params
-from mlf_workers.models.seq import (
-    deepar,
-    dlinear,
-    inception_time,
-    itransformer,
-    lstm,
-    nbeats,
-    nhits,
-    patchtst,
-    quantile_rnn,
-    resnet1d,
-    tcn,
-    tft,
-)
+from mlf_workers.models.seq import SEQUENCE_FITTERS
 
 _FITTERS: tuple[Fitter, ...] = (
     logistic.FITTER,
@@ -41,21 +28,6 @@ _FITTERS: tuple[Fitter, ...] = (
     linear_meta.RIDGE,
     linear_meta.ELASTIC_NET,
 )
-#: The PyTorch sequence models (models/seq/, one file each, all over models/torch_base/).
-_SEQUENCE_FITTERS: tuple[Fitter, ...] = (
-    lstm.FITTER,
-    tcn.FITTER,
-    inception_time.FITTER,
-    resnet1d.FITTER,
-    patchtst.FITTER,
-    itransformer.FITTER,
-    tft.FITTER,
-    deepar.FITTER,
-    quantile_rnn.FITTER,
-    nbeats.FITTER,
-    nhits.FITTER,
-    dlinear.FITTER,
-)
 _DEBUG_FITTERS: tuple[Fitter, ...] = (debug.FITTER,)
 
 
@@ -63,7 +35,7 @@ def registry(debug_enabled: bool | None = None) -> dict[str, Fitter]:
     """model_id → fitter; the fault-injection fitter only when MLF_WORKER_DEBUG=1."""
     if debug_enabled is None:
         debug_enabled = os.environ.get(debug.DEBUG_ENV) == "1"
-    fitters = _FITTERS + _SEQUENCE_FITTERS + (_DEBUG_FITTERS if debug_enabled else ())
+    fitters = _FITTERS + SEQUENCE_FITTERS + (_DEBUG_FITTERS if debug_enabled else ())
     return {fitter.model_id: fitter for fitter in fitters}
 
 
