@@ -6,6 +6,7 @@
  */
 import type { ExperimentConfig } from "../config/schema.ts";
 import { backtestParamsOf } from "../contracts/costs.ts";
+import { QUANTILE_OUTPUTS } from "../ensembles/index.ts";
 import {
   assignRegime,
   backtestByRegime,
@@ -163,7 +164,11 @@ export function evaluateTest(
       }
       const er = m.test.get("E_r");
       if (er !== undefined) entry.E_r = regressionMetrics(er, realised);
-      const heads = new Map([...m.test].filter(([name]) => /^q\d{2}$/.test(name)));
+      const heads = new Map<string, Float64Array>();
+      for (const q of QUANTILE_OUTPUTS) {
+        const values = m.test.get(q);
+        if (values !== undefined) heads.set(q, values);
+      }
       if (heads.size >= 2) entry.quantiles = quantileMetrics(heads, realised);
       perModel[m.id] = entry;
     }
