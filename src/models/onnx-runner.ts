@@ -5,6 +5,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { BundleError } from "../core/errors.ts";
+import { createOrtSession, type OrtSession } from "./ort-session.ts";
 
 export const ONNX_BATCH_ROWS = 16_384;
 /**
@@ -21,7 +22,7 @@ function padded(n: number): number {
 export interface TabularSession {
   inputName: string;
   outputNames: readonly string[];
-  session: ort.InferenceSession;
+  session: OrtSession;
 }
 
 export async function openTabularSession(
@@ -29,9 +30,9 @@ export async function openTabularSession(
   inputName: string,
   what: string,
 ): Promise<TabularSession> {
-  let session: ort.InferenceSession;
+  let session: OrtSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    session = await createOrtSession(bytes, {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       executionMode: "sequential",
@@ -96,7 +97,7 @@ export async function runBatched(
     fill(from, to, view.subarray(0, n * size));
     for (let r = n; r < m; r++) view.copyWithin(r * size, (n - 1) * size, n * size);
     const feeds = { [s.inputName]: new ort.Tensor("float32", view, [m, ...sampleShape]) };
-    const out = await s.session.run(feeds, [...outputs]);
+    const out = await s.session.run(feeds, outputs);
     for (const o of outputs) {
       const data = out[o]!.data as Float32Array | Float64Array;
       if (data.length !== m) {
