@@ -11,12 +11,18 @@
  *        [--runs 1] [--threads T]
  * Prints the machine, then one markdown table row per run (with the 1-minute load average just
  * before it and the output's filesystem), ready for docs/benchmarks.md.
+ *
+ * Each row also gives the output disk's write rate measured just before the run (`disk GB/s`: 256 MB
+ * of non-zero data through the same FileSink, O_DIRECT where the filesystem takes it). A 1M-bar file
+ * is 1 GB, and this VM's virtual disk has been measured anywhere from 0.65 to 2 GB/s within an hour:
+ * below ~1 GB/s the run waits for the disk, not for the features (docs/benchmarks.md).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { FileSink } from "../src/features/engine/file-sink.ts";
 import { REAL_DATA, REPO_ROOT } from "../tests/helpers/real-data.ts";
 
 const { values } = parseArgs({
@@ -103,18 +109,45 @@ if (!values["skip-nq"] && existsSync(REAL_DATA.nq))
 console.log(
   `node ${process.version}, nproc ${availableParallelism()} (${cpus()[0]?.model}), ${new Date().toISOString()}, mlf ${bundled ? "precompiled (dist/)" : "from source through tsx (the build is stale)"}`,
 );
+/**
+ * The disk's write rate now: 256 MB of non-zero bytes (a virtual disk may store zeros faster) in
+ * blocks of 64 MB, as the feature file goes (FileSink: O_DIRECT where the filesystem takes it).
+ */
+async function diskRate(outDir: string): Promise<number> {
+  const path = join(outDir, "disk-probe.bin");
+  const block = 1 << 26;
+  const sink = await FileSink.open(path, { batchBytes: block, regions: [block] });
+  const region = sink.regions[0].subarray(0, block);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < region.length; i += 4) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    region[i] = x & 255;
+    region[i + 1] = (x >>> 8) & 255;
+  }
+  const t0 = performance.now();
+  for (let k = 0; k < 4; k++) {
+    sink.write(region);
+    await sink.flush();
+  }
+  await sink.closeFile();
+  const seconds = (performance.now() - t0) / 1000;
+  rmSync(path, { force: true });
+  return (4 * block) / 1e9 / seconds;
+}
+
 console.log(
-  "| UTC | input → output filesystem | rows | columns | wall s | user s | sys s | peak RSS MB | output MB | load |",
+  "| UTC | input → output filesystem | rows | columns | wall s | user s | sys s | peak RSS MB | output MB | load | disk GB/s |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 const extra = values.threads ? ["--threads", values.threads] : [];
 for (const input of inputs) {
   const out = join(values["out-dir"] ?? dir, "features.arrow");
   for (let k = 0; k < runs; k++) {
     rmSync(out, { force: true });
+    const disk = await diskRate(dirname(out));
     const load = loadavg()[0];
     const m = timed([MLF, "features", "--data", input.path, "--out", out, ...extra]);
-    console.log(row(input.label, m, out, load));
+    console.log(`${row(input.label, m, out, load)} ${disk.toFixed(2)} |`);
   }
   rmSync(out, { force: true });
 }
