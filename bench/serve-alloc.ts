@@ -7,7 +7,7 @@
  *   node bin/run-ts.js bench/serve-alloc.ts --bundle RUN_DIR/bundle [--clients 4] [--duration 15]
  *        [--interval-ms 10] [--top 30] [--out profile.heapprofile]
  */
-import { spawn } from "node:child_process";
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { sliceBars } from "../src/data/bars.ts";
 import { generateSynthBars } from "../src/data/synth/index.ts";
 import { startServer } from "../src/serve/server.ts";
+import { runLoadGenerator } from "./load-generator.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,15 +69,7 @@ const run = async (seconds: number) => {
     jitter: 0.1,
     seed: 1,
   };
-  const child = spawn(process.execPath, [join(import.meta.dirname, "serve-load.mjs"), JSON.stringify(opts)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-  });
-  await new Promise((r) => child.on("exit", r));
-  const r = JSON.parse(out) as { requests: number; errors: number };
+  const r = await runLoadGenerator(opts);
   // The next run starts past the last bar any client could send (think time -10%: 1.11x the rate).
   from += Math.ceil(seconds * perSecond * 1.2) + 2;
   return r;

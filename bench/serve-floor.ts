@@ -12,11 +12,11 @@
  * ±10 % think time). The gap between this floor and serve.ts's client latency is what the serving
  * code adds; the floor itself is the loopback, the HTTP layers and the two processes' scheduling.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
+import { runLoadGenerator } from "./load-generator.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,24 +58,10 @@ writeFileSync(barsFile, JSON.stringify(rows));
 const cpu0 = process.cpuUsage();
 const load0 = loadavg()[0]!.toFixed(2);
 const opts = { port, path: "/v1/bars", clients, durationS: duration, intervalMs, barsFile, from: 0, seed };
-const child = spawn(process.execPath, [join(import.meta.dirname, "serve-load.mjs"), JSON.stringify(opts)], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let out = "";
-child.stdout.on("data", (d) => {
-  out += d;
-});
-await new Promise((r) => child.on("exit", r));
+const r = await runLoadGenerator(opts);
 const cpu = process.cpuUsage(cpu0);
 await app.close();
 rmSync(dir, { recursive: true, force: true });
-const r = JSON.parse(out) as {
-  requests: number;
-  errors: number;
-  seconds: number;
-  latencies_us: Record<string, number>;
-  cpu_ms: number;
-};
 const l = r.latencies_us;
 process.stdout.write(
   `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}; load ${load0} → ${loadavg()[0]!.toFixed(2)}\n` +

@@ -21,7 +21,7 @@
  * the engine's series), so memory grows by the bars accepted; the report gives that expected growth
  * next to the measured one.
  */
-import { spawn } from "node:child_process";
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,7 @@ import {
 import { planOf } from "../src/serve/feature-plan.ts";
 import { startServer } from "../src/serve/server.ts";
 import type { ServingService } from "../src/serve/service.ts";
+import { runLoadGenerator } from "./load-generator.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -291,17 +292,9 @@ const opts = {
   jitter,
   seed,
 };
-const child = spawn(process.execPath, [join(import.meta.dirname, "serve-load.mjs"), JSON.stringify(opts)], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-let out = "";
-child.stdout.on("data", (d) => {
-  out += d;
-});
-await new Promise((r) => child.on("exit", r));
+const result = await runLoadGenerator(opts);
 clearInterval(sampler);
 const server_side = diag.stop();
-const result = JSON.parse(out);
 const memEnd = memory();
 load.end = loadavg().map((x) => +x.toFixed(2));
 cpuShare.end = busyShare();
