@@ -2,7 +2,7 @@
  * Serving benchmark (results in docs/benchmarks.md, "Live serving").
  *
  *   node --expose-gc bin/run-ts.js bench/serve.ts --bundle RUN_DIR/bundle [--clients 64] [--duration 60]
- *        [--interval-ms 0] [--phase random|sync] [--jitter 0.1] [--seed 1] [--inproc 20000] [--json]
+ *        [--interval-ms 0] [--phase random|sync] [--jitter 0.1] [--seed 1] [--inproc 20000] [--json] [--floor]
  *
  * 1. In process: one stream warmed up, then `--inproc` single-bar `ingest` calls (validate the JSON
  *    bar, update every feature, scale, run the ONNX model, calibrate): p50/p99/p99.9/max.
@@ -15,6 +15,10 @@
  * 3. Where the time goes, server side, during the HTTP run: each request's time in the server (from
  *    its parsed head to its answer written), the event loop's delay, every GC pause by kind, the
  *    stalls of the loop longer than 2 ms (when and how long), and the load generator's own CPU.
+ *
+ * 4. With `--floor`, the same load again against a server that does no model work
+ *    (bench/floor-server.ts): the loopback, HTTP and scheduling floor of this machine, measured
+ *    right after, so a report carries its own floor.
  *
  * Bars are synthetic (mlf data synth, seed 7). A bundle without drift_reference.json is served from a
  * copy with one (computed from synthetic bars), so that drift monitoring is part of the cost. Each stream keeps its history (48 B per 1m bar plus
@@ -39,6 +43,7 @@ import {
 import { planOf } from "../src/serve/feature-plan.ts";
 import { startServer } from "../src/serve/server.ts";
 import type { ServingService } from "../src/serve/service.ts";
+import { measureFloor } from "./floor-server.ts";
 import { runLoadGenerator } from "./load-generator.ts";
 
 function arg(name: string, fallback: string): string {
@@ -63,6 +68,8 @@ const seed = Number(arg("seed", "1"));
 /** Rows between drift recomputations of a stream (default: the server's, 60); 0: no drift monitoring. */
 const driftEvery = arg("drift-every", "");
 const json = process.argv.includes("--json");
+/** After the HTTP run, the same load against a server with no model work (bench/floor-server.ts). */
+const withFloor = process.argv.includes("--floor");
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Memory after a full GC (`collect`: only outside the measured run, where its pause hits no request). */
@@ -300,6 +307,9 @@ load.end = loadavg().map((x) => +x.toFixed(2));
 cpuShare.end = busyShare();
 const accepted = result.requests;
 await server.close();
+const floor = withFloor
+  ? await measureFloor({ clients, durationS: duration, intervalMs, phase, jitter, seed })
+  : null;
 rmSync(dir, { recursive: true, force: true });
 
 const report = {
@@ -328,6 +338,12 @@ const report = {
     load_generator_loop_delay_ms: result.loop_delay_ms,
   },
   server_side,
+  floor: floor && {
+    latency_us: floor.load.latencies_us,
+    requests: floor.load.requests,
+    errors: floor.load.errors,
+    server_cpu_cores: floor.serverCpuCores,
+  },
   memory: {
     start: memStart,
     end: memEnd,
@@ -353,6 +369,9 @@ else {
         .map(([k, g]) => `${k} ${g.count}× total ${g.total_ms} ms max ${g.max_ms} ms`)
         .join(", ")}\n` +
       `load generator: CPU ${h.load_generator_cpu_ms} ms over ${duration} s, its loop delay max ${h.load_generator_loop_delay_ms.max} ms, sends late p99 ${h.send_late_us?.p99 ?? "-"} µs\n` +
+      (floor
+        ? `floor, the same load against a server with no model work: latency p50 ${floor.load.latencies_us.p50} µs, p99 ${floor.load.latencies_us.p99} µs, p99.9 ${floor.load.latencies_us.p999} µs (server CPU ${floor.serverCpuCores} cores)\n`
+        : "") +
       `GC pauses > 3 ms (s into run): ${report.server_side.long_gcs.map((g) => `${g.t} ${g.kind} ${g.ms} ms`).join(", ")}\n` +
       `longest stalls (s into run: ms): ${report.server_side.longest_stalls.map((x) => `${x.t}: ${x.ms}`).join(", ")}\n` +
       `every 10 s, without GC: ${samples.map((m) => `${m.t}s ${m.rss_mb}/${m.heap_used_mb}/${m.array_buffers_mb}`).join(", ")} (rss/heap/buffers MB)\n`,
