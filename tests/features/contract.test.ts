@@ -103,6 +103,30 @@ for (const dataset of ["tx", "es"] as const) {
       expect(firstDifference(full, computeAll(bars, 10_007), bars.length)).toBeNull();
     });
 
+    it("live: one row per push into the same arrays (higher timeframes visited only when a bar closed), a block push between, equals the batch", () => {
+      const head = sliceBars(bars, 0, 4000);
+      const batch = computeAll(head, 65_536);
+      const engine = new FeatureEngine({ hasVolume: head.volume !== null });
+      const row = engine.columns.map(() => new Float32Array(1));
+      const live = { names: batch.names, cols: engine.columns.map(() => new Float32Array(head.length)) };
+      // As a served stream does: its last row kept in `row`; a burst of bars goes as one block, after
+      // which the row holds the block's last row, copied by the caller (the engine did not write it).
+      const block = { from: 2100, to: 2333 };
+      for (let i = 0; i < head.length; ) {
+        if (i === block.from) {
+          const cols = live.cols.map((c) => c.subarray(block.from, block.to));
+          engine.push(head, block.from, block.to, cols);
+          for (let j = 0; j < row.length; j++) row[j][0] = cols[j][cols[j].length - 1];
+          i = block.to;
+          continue;
+        }
+        engine.push(head, i, i + 1, row);
+        for (let j = 0; j < row.length; j++) live.cols[j][i] = row[j][0];
+        i++;
+      }
+      expect(firstDifference(batch, live, head.length)).toBeNull();
+    });
+
     it("live: one row per push into arrays that are longer than the data and reallocated as it grows", () => {
       const rows = 3000;
       const engine = new FeatureEngine({ hasVolume: bars.volume !== null });

@@ -137,6 +137,14 @@ export class FeatureEngine {
   /** Float32 conversion scratch of one sub-block (see copyShifted32). */
   private readonly scratch32 = new Float32Array(SUB_BLOCK);
   private rowsPushed = 0;
+  /**
+   * The output arrays and input buffers of the last push when it was a single row (else null). A
+   * single-row push into the same arrays finds the previous row there, so a higher timeframe with
+   * no newly closed bar needs none of its kernels visited: each would write its carried value, which
+   * is what the arrays already hold (a live stream: ~95 % of higher-timeframe kernel visits).
+   */
+  private lastRowOut: readonly Float32Array[] | null = null;
+  private lastRowInputs: Float64Array[] | null = null;
   private readonly expectedRows: number;
 
   constructor(opts: FeatureEngineOptions) {
@@ -220,16 +228,28 @@ export class FeatureEngine {
     invariant((bars.volume !== null) === this.hasVolume, "bars volume does not match the engine's hasVolume");
     invariant(out.length === this.columns.length, "feature engine needs one output array per column");
     const buffers = inputs ?? this.ownBuffers(to - from);
+    const single = to - from === 1;
+    const rowKept = single && out === this.lastRowOut && buffers === this.lastRowInputs;
+    this.lastRowOut = null;
+    this.lastRowInputs = null;
     // Sub-blocks keep each kernel's float64 scratch small enough to stay in cache between the
     // kernel writing it and the alignment reading it. Kernels give the same values however their
     // ranges are split (the streaming contract), so this changes nothing but speed.
     for (let at = from; at < to; at += SUB_BLOCK) {
       const end = Math.min(to, at + SUB_BLOCK);
       for (const s of this.tfStates) this.advanceTimeframe(s, bars, at, end);
-      for (const k of this.kernels) this.advanceKernel(k, at - from, end - at, out, buffers);
+      for (const k of this.kernels) {
+        const s = k.tfState;
+        if (rowKept && s.resampler !== null && s.resampler.series.length === s.before) continue;
+        this.advanceKernel(k, at - from, end - at, out, buffers);
+      }
       for (const s of this.tfStates) s.before = s.resampler ? s.resampler.series.length : end;
     }
     this.rowsPushed = to;
+    if (single) {
+      this.lastRowOut = out;
+      this.lastRowInputs = buffers;
+    }
   }
 
   /** The derived half of push, for the block of n rows just pushed (once every partition's is in). */
