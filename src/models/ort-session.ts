@@ -4,8 +4,8 @@
  * onnxruntime-node's native `run` is synchronous, but its JavaScript wrapper defers every call to
  * `setImmediate`. On a server that defer is a cost: a request's inference waits for the loop's check
  * phase, after every other request that arrived in the same turn has done its own feature update, so
- * each answer in a burst waits behind the whole burst (bench/serve.ts: in-server p50 and p99 ~25-30 %
- * lower without it). The native session is the same object the wrapper drives (same graph, same
+ * each answer in a burst waits behind the whole burst (bench/serve.ts, docs/benchmarks.md serving round
+ * 4: time in the server p50 -23 %, p99 -40 % without it). The native session is the same object the wrapper drives (same graph, same
  * options, same kernels), so the numbers are identical bit for bit (tests/models/ort-session.test.ts).
  *
  * The binding is reached through onnxruntime-node's `dist/binding.js` (not a documented entry point).
