@@ -31,8 +31,16 @@ import { invariant } from "../../core/errors.ts";
 const CHUNK = 8 * 2 ** 20;
 /** O_DIRECT alignment of address, offset and length. */
 const ALIGN = 4096;
-/** Writes in flight at once (measured on the VM's virtual disk: 2 is as fast as more). */
-const IN_FLIGHT = 2;
+/**
+ * Writes handed to the thread pool at once: enough for two blocks' region writes, so that the next
+ * block's writes wait in libuv's queue (taken by a pool thread the moment one finishes), not in
+ * ours, which moves only when this thread's event loop turns, after its 45-60 ms stretches of
+ * computation: with 2, the disk sat idle in those stretches (measured on 1M bars, interleaved:
+ * 2.09-2.20 → 1.97-2.07 s, same CPU time; docs/benchmarks.md, features round 5).
+ */
+const IN_FLIGHT = 8;
+/** Writes one region run (a block's feature columns, ~64 MB) is split into. */
+const REGION_WRITES = 4;
 /** Upper bound of one write call (Linux moves at most 2 GiB - 4 KiB per call). */
 const MAX_WRITE = 2 ** 30;
 
@@ -318,15 +326,14 @@ export class FileSink extends AsyncByteQueue<Uint8Array> {
   }
 
   private enqueue(bytes: Uint8Array, at: number, chunk: Chunk | null): void {
-    // A region reference (a block's columns, ~60-70 MB) goes out as IN_FLIGHT writes, all in
-    // flight at once, so the disk works through the whole block on the thread pool while this thread
-    // computes. (In 8 MB writes the next one was issued only when this thread's event loop turned,
-    // between its 60-90 ms stretches of computation, and the region was freed late for the block
-    // after next; 8 writes of 8 MB in flight cost more system time: 4 pool threads writing at once.)
+    // A region reference (a block's columns, ~60-70 MB) goes out as REGION_WRITES writes, all
+    // handed to the thread pool at once (see IN_FLIGHT), so the disk works through the whole block
+    // while this thread computes. (Measured: 4 writes of 16 MB per block cost no more system time
+    // than 2 of 32 MB; 8 MB writes cost more.)
     // A staging segment is never longer than a chunk.
     const most =
       chunk === null
-        ? Math.min(MAX_WRITE, Math.max(CHUNK, roundUp(Math.ceil(bytes.byteLength / IN_FLIGHT), ALIGN)))
+        ? Math.min(MAX_WRITE, Math.max(CHUNK, roundUp(Math.ceil(bytes.byteLength / REGION_WRITES), ALIGN)))
         : CHUNK;
     for (let k = 0; k < bytes.byteLength; k += most) {
       const done = deferred();
