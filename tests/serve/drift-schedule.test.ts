@@ -75,8 +75,63 @@ describe("DriftMonitor.computeInSlices", () => {
     const m = monitor();
     expect(json.features).toEqual([0, 1, 2].map((j) => m.featureDrift(j)));
     expect(json.features[0].nan_fraction).toBeCloseTo(1 / 1440, 12);
-    expect(json.drifting_features).toBe(json.features.filter((f: { drifting: boolean }) => f.drifting).length);
+    expect(json.drifting_features).toBe(
+      json.features.filter((f: { drifting: boolean }) => f.drifting).length,
+    );
     expect(json.max.psi).toBe(Math.max(...json.features.map((f: { psi: number }) => f.psi)));
+  });
+});
+
+describe("DriftMonitor's window", () => {
+  it("holds the last `window` rows whatever the blocks they came in: the report of those rows alone", () => {
+    const n = 2000;
+    let s = 3;
+    const u = () => {
+      s = (s * 48271) % 2147483647;
+      return s / 2147483647;
+    };
+    const names = ["a", "b", "c", "d"];
+    const train = names.map(() => Float32Array.from({ length: n }, () => u() * 2 - 1));
+    const ref = computeDriftReference(
+      { length: n, featureNames: names, features: train },
+      Int32Array.from({ length: n }, (_, k) => k),
+    );
+    // 1,000 live rows, drifting more as they go (so which rows the window holds shows), NaN now and then.
+    const rows = 1000;
+    const live = names.map((_, j) =>
+      Float32Array.from({ length: rows }, (_, r) => (r % (17 + j) === 0 ? Number.NaN : u() + (j * r) / 500)),
+    );
+    const options = { ...DEFAULT_DRIFT, window: 300, minSamples: 50 };
+    // The reference: the last 300 rows in a window that never wraps.
+    const alone = new DriftMonitor(ref, 0, { ...options, window: 1000 });
+    alone.observe(
+      live.map((c) => c.subarray(rows - 300)),
+      0,
+      300,
+    );
+    const want = alone.compute();
+    for (const blocks of [
+      [1000],
+      [1, 299, 300, 400],
+      [7, 13, 512, 468],
+      Array.from({ length: 1000 }, () => 1),
+    ]) {
+      const m = new DriftMonitor(ref, 0, options);
+      let at = 0;
+      for (const size of blocks) {
+        m.observe(
+          live.map((c) => c.subarray(at, at + size)),
+          at,
+          size,
+        );
+        at += size;
+      }
+      const got = m.compute();
+      expect(got.rows_observed).toBe(1000);
+      expect(got.rows_in_window).toBe(300);
+      expect(got.state).toBe(want.state);
+      expect(JSON.parse(JSON.stringify(got.features))).toEqual(JSON.parse(JSON.stringify(want.features)));
+    }
   });
 });
 
