@@ -9,17 +9,23 @@
  * server's time per request. The load is serve.ts's default: paced, seeded random phases, ±10 %.
  */
 import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
 import { measureFloor } from "./floor-server.ts";
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
-const clients = Number(arg("clients", "64"));
-const duration = Number(arg("duration", "60"));
-const intervalMs = Number(arg("interval-ms", "100"));
-const workUs = Number(arg("work-us", "0"));
-const seed = Number(arg("seed", "1"));
+const { values } = parseArgs({
+  options: {
+    clients: { type: "string", default: "64" },
+    duration: { type: "string", default: "60" },
+    "interval-ms": { type: "string", default: "100" },
+    "work-us": { type: "string", default: "0" },
+    seed: { type: "string", default: "1" },
+  },
+});
+const clients = Number(values.clients);
+const duration = Number(values.duration);
+const intervalMs = Number(values["interval-ms"]);
+const workUs = Number(values["work-us"]);
+const seed = Number(values.seed);
 
 const load0 = loadavg()[0]!.toFixed(2);
 const { load: r, serverCpuCores } = await measureFloor({

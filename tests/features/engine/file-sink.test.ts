@@ -95,7 +95,7 @@ describe("FileSink", () => {
   }
 
   for (const direct of [true, false]) {
-    it(`writes a region run longer than a staging chunk by reference, in one piece per write in flight (${direct ? "O_DIRECT where possible" : "page cache"})`, async () => {
+    it(`writes a region run longer than a staging chunk by reference, in several writes handed out together (${direct ? "O_DIRECT where possible" : "page cache"})`, async () => {
       // 24 columns of 300,000 float32 rows: a 28.8 MB run per batch, more than three 8 MB chunks.
       const path = join(dir, `large-${direct}.bin`);
       const columns = 24;
