@@ -13,6 +13,8 @@ import { type LoadOptions, type LoadReport, runLoadGenerator } from "./load-gene
 
 export interface FloorOptions extends Omit<LoadOptions, "port" | "path" | "barsFile" | "from"> {
   workUs?: number;
+  /** taskset CPU list for the load generator (load-generator.ts). */
+  loadgenCpus?: string | null;
 }
 
 export async function measureFloor(o: FloorOptions): Promise<{ load: LoadReport; serverCpuCores: number }> {
@@ -37,15 +39,24 @@ export async function measureFloor(o: FloorOptions): Promise<{ load: LoadReport;
   const dir = mkdtempSync(join(tmpdir(), "mlf-bench-floor-"));
   try {
     const barsFile = join(dir, "bars.json");
-    const perClient = Math.ceil(o.durationS * (o.intervalMs > 0 ? 1000 / o.intervalMs : 5000)) + 10;
+    const perClient =
+      Math.ceil(((o.warmupS ?? 0) + o.durationS) * (o.intervalMs > 0 ? 1000 / o.intervalMs : 5000)) + 10;
     const rows: number[][] = [];
     for (let i = 0; i < perClient; i++)
       rows.push([1.7e12 + i * 60_000, 100, 100.25, 99.75, 100 + (i % 7) * 0.25, 10 + i]);
     writeFileSync(barsFile, JSON.stringify(rows));
     const port = (app.server.address() as { port: number }).port;
-    const cpu0 = process.cpuUsage();
-    const { workUs: _, ...load } = o;
-    const report = await runLoadGenerator({ ...load, port, path: "/v1/bars", barsFile, from: 0 });
+    let cpu0 = process.cpuUsage();
+    const { workUs: _, loadgenCpus, ...load } = o;
+    const report = await runLoadGenerator(
+      { ...load, port, path: "/v1/bars", barsFile, from: 0 },
+      {
+        cpus: loadgenCpus ?? null,
+        onMeasuring: () => {
+          cpu0 = process.cpuUsage();
+        },
+      },
+    );
     const cpu = process.cpuUsage(cpu0);
     return { load: report, serverCpuCores: +((cpu.user + cpu.system) / 1e6 / report.seconds).toFixed(3) };
   } finally {

@@ -21,7 +21,13 @@ export interface LoadOptions {
   phase?: string;
   jitter?: number;
   seed?: number;
+  /** Paced runs: "precise" (default; a clock thread, sub-ms send times) or "timers" (Node's ms timers). */
+  clock?: "precise" | "timers";
   token?: string;
+  /** Seconds of the same load before the measured `durationS` (reported apart as `warmup`). */
+  warmupS?: number;
+  /** Return every request's send and receive times (epoch ms) and each client's local port. */
+  trace?: boolean;
 }
 
 export interface Percentiles {
@@ -39,16 +45,36 @@ export interface LoadReport {
   seconds: number;
   latencies_us: Percentiles;
   late_us: Percentiles | null;
+  /** Share of sends within 0.1 ms of the previous send. */
+  burst_share: number | null;
+  clock: string;
+  warmup: { requests: number; latencies_us: Percentiles | null };
+  trace?: { ports: number[]; rows: number[] };
   cpu_ms: number;
   loop_delay_ms: { p50: number; p99: number; max: number };
 }
 
-export async function runLoadGenerator(opts: LoadOptions): Promise<LoadReport> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "serve-load.mjs"), JSON.stringify(opts)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+export interface RunOptions {
+  /** Called when the measured part begins (after the warm-up, if any). */
+  onMeasuring?: () => void;
+  /**
+   * CPUs the load generator may run on (taskset's list, e.g. "1"): kept off the server's core, it
+   * stands for clients on other machines; left to the scheduler, Linux often wakes it on the core
+   * of the server that just answered it (docs/benchmarks.md, serving round 6).
+   */
+  cpus?: string | null;
+}
+
+export async function runLoadGenerator(opts: LoadOptions, run: RunOptions = {}): Promise<LoadReport> {
+  const args = [join(import.meta.dirname, "serve-load.mjs"), JSON.stringify(opts)];
+  const stdio: ["ignore", "pipe", "inherit", "ipc"] = ["ignore", "pipe", "inherit", "ipc"];
+  const child = run.cpus
+    ? spawn("taskset", ["-c", run.cpus, process.execPath, ...args], { stdio })
+    : spawn(process.execPath, args, { stdio });
+  const { onMeasuring } = run;
+  child.on("message", () => onMeasuring?.());
   let out = "";
-  child.stdout.on("data", (d) => {
+  child.stdout!.on("data", (d) => {
     out += d;
   });
   const code = await new Promise<number | null>((r) => child.on("exit", r));

@@ -2,7 +2,9 @@
  * Serving benchmark (results in docs/benchmarks.md, "Live serving").
  *
  *   node --expose-gc bin/run-ts.js bench/serve.ts --bundle RUN_DIR/bundle [--clients 64] [--duration 60]
- *        [--interval-ms 0] [--phase random|sync] [--jitter 0.1] [--seed 1] [--inproc 20000] [--json] [--floor]
+ *        [--interval-ms 0] [--phase random|sync] [--jitter 0.1] [--seed 1] [--clock precise|timers]
+ *        [--warmup-s 5] [--busy-poll SLICE_US] [--loadgen-cpus LIST] [--trace-requests]
+ *        [--inproc 20000] [--json] [--floor]
  *
  * 1. In process: one stream warmed up, then `--inproc` single-bar `ingest` calls (validate the JSON
  *    bar, update every feature, scale, run the ONNX model, calibrate): p50/p99/p99.9/max.
@@ -10,7 +12,8 @@
  *    runs in a child process with `--clients` keep-alive connections, each on its own warmed stream,
  *    for `--duration` seconds, closed loop (next bar as soon as the answer is in) or paced
  *    (`--interval-ms` per client: seeded random phases and ±`--jitter` think time, or `--phase sync`,
- *    every client at the same instant: the synchronised burst). Throughput, latency percentiles,
+ *    every client at the same instant: the synchronised burst; `--clock`: how send times are kept,
+ *    serve-load.mjs). Throughput, latency percentiles,
  *    errors, and the server's memory (after a full GC) at the start and end of the run.
  * 3. Where the time goes, server side, during the HTTP run: each request's time in the server (from
  *    its parsed head to its answer written), the event loop's delay, every GC pause by kind, the
@@ -65,11 +68,24 @@ const inprocBars = Number(arg("inproc", "20000"));
 const phase = arg("phase", "random");
 const jitter = Number(arg("jitter", "0.1"));
 const seed = Number(arg("seed", "1"));
+/** Seconds of the same load before the measured run (V8 compiles the HTTP path under the first requests). */
+const warmupS = Number(arg("warmup-s", "5"));
+/** `mlf serve --busy-poll`: the server's loop never sleeps (src/serve/busy-poll.ts); the value is its slice in µs. */
+const busyPollUs = arg("busy-poll", "");
+/** CPUs the load generator runs on (taskset -c), e.g. 1; default: wherever the scheduler puts it. */
+const loadgenCpus = arg("loadgen-cpus", "") || null;
+const clock = arg("clock", "precise");
+if (clock !== "precise" && clock !== "timers") {
+  process.stderr.write(`--clock must be precise or timers, not ${clock}\n`);
+  process.exit(2);
+}
 /** Rows between drift recomputations of a stream (default: the server's, 60); 0: no drift monitoring. */
 const driftEvery = arg("drift-every", "");
 const json = process.argv.includes("--json");
 /** After the HTTP run, the same load against a server with no model work (bench/floor-server.ts). */
 const withFloor = process.argv.includes("--floor");
+/** Split each request's client latency into before, in and after the server (clocks of both processes). */
+const traceRequests = process.argv.includes("--trace-requests");
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Memory after a full GC (`collect`: only outside the measured run, where its pause hits no request). */
@@ -164,15 +180,31 @@ const GC_FLAGS_FORCED = 4;
  * pauses by kind, and every stall of the loop over 2 ms with when it happened (seconds into the run),
  * so that a tail can be put down to its cause.
  */
-function serverDiagnostics(http: import("node:http").Server) {
+function serverDiagnostics(http: import("node:http").Server, trace: boolean) {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const inServer: number[] = [];
-  const onRequest = (_req: unknown, res: import("node:http").ServerResponse) => {
+  /** With `trace`: per request [client port, its x-seq header, head parsed, answer written] (epoch ms). */
+  const traced: number[] = [];
+  const onRequest = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
     const started = performance.now();
-    res.once("finish", () => inServer.push((performance.now() - started) * 1000));
+    res.once("finish", () => {
+      const done = performance.now();
+      inServer.push((done - started) * 1000);
+      if (trace) {
+        // The load generator numbers each connection's requests in an x-seq header when tracing.
+        const seq = Number(req.headers["x-seq"] ?? -1);
+        traced.push(
+          req.socket.remotePort ?? 0,
+          seq,
+          performance.timeOrigin + started,
+          performance.timeOrigin + done,
+        );
+      }
+    });
   };
-  http.on("request", onRequest);
+  // First of the request listeners, so `started` is before fastify's own.
+  http.prependListener("request", onRequest);
   const gcs: { t: number; kind: string; ms: number }[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -222,6 +254,7 @@ function serverDiagnostics(http: import("node:http").Server) {
       }
       const ms = (ns: number) => +(ns / 1e6).toFixed(2);
       return {
+        traced,
         in_server_us: percentiles(inServer),
         /** CPU of the server process (all its threads: GC helpers included) per second of the run. */
         cpu_cores: +((cpu.user + cpu.system) / 1e6 / seconds).toFixed(3),
@@ -247,6 +280,68 @@ function serverDiagnostics(http: import("node:http").Server) {
   };
 }
 
+/**
+ * Joins the load generator's and the server's traces on (client port, request number on the
+ * connection) and splits each client latency into: to_server (written by the client → its head parsed
+ * by the server: loopback, and waiting while the server's loop was on other work), in_server, and back
+ * (answer written → read by the client: loopback, the client's wake-up and its own loop). Both clocks
+ * are epoch-based (performance.timeOrigin + now()), so the split is good to a few µs.
+ */
+function splitLatency(client: { ports: number[]; rows: number[] }, server: number[]) {
+  const at = new Map<string, number>();
+  for (let i = 0; i < server.length; i += 4) at.set(`${server[i]}:${server[i + 1]}`, i);
+  const to: number[] = [];
+  const inS: number[] = [];
+  const back: number[] = [];
+  const total: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < client.rows.length; i += 4) {
+    const j = at.get(`${client.ports[client.rows[i]!]}:${client.rows[i + 1]}`);
+    if (j === undefined) continue;
+    const [sent, received] = [client.rows[i + 2]!, client.rows[i + 3]!];
+    const [start, done] = [server[j + 2]!, server[j + 3]!];
+    to.push((start - sent) * 1000);
+    inS.push((done - start) * 1000);
+    back.push((received - done) * 1000);
+    total.push((received - sent) * 1000);
+    starts.push(start);
+    ends.push(done);
+  }
+  // Time a request waited behind others: from its send to the end of the requests the server
+  // started before it (the server's loop is one thread: it parses no head while answering another).
+  const sentAt = total.map((t, i) => ends[i]! + back[i]! / 1000 - t / 1000);
+  const order = starts.map((_, i) => i).sort((a, b) => starts[a]! - starts[b]!);
+  const behind: number[] = new Array(starts.length).fill(0);
+  let busyUntil = Number.NEGATIVE_INFINITY;
+  for (const i of order) {
+    behind[i] = Math.max(0, (Math.min(busyUntil, starts[i]!) - sentAt[i]!) * 1000);
+    busyUntil = Math.max(busyUntil, ends[i]!);
+  }
+  const cut = total.slice().sort((a, b) => a - b)[Math.floor(0.99 * total.length)] ?? 0;
+  const slow = total.map((t, i) => (t >= cut ? i : -1)).filter((i) => i >= 0);
+  const mean = (xs: number[]) =>
+    +(slow.reduce((a, i) => a + xs[i]!, 0) / Math.max(1, slow.length)).toFixed(1);
+  return {
+    matched: total.length,
+    to_server: percentiles(to),
+    behind_others: percentiles(behind),
+    in_server: percentiles(inS),
+    back: percentiles(back),
+    slowest: {
+      from_us: +cut.toFixed(1),
+      to_server_us: mean(to),
+      in_server_us: mean(inS),
+      back_us: mean(back),
+      behind_others_us: mean(behind),
+      queued_share_pct: +(
+        (100 * slow.filter((i) => behind[i]! > 0).length) /
+        Math.max(1, slow.length)
+      ).toFixed(1),
+    },
+  };
+}
+
 const started = new Date().toISOString();
 const cpuShare = { start: busyShare(), end: 0 };
 const load = { start: loadavg().map((x) => +x.toFixed(2)), end: [] as number[] };
@@ -256,11 +351,12 @@ const server = await startServer({
   bundle: served,
   port: 0,
   maxStreams: clients + 2,
+  ...(busyPollUs === "" ? {} : { busyPoll: { sliceUs: Number(busyPollUs) } }),
   ...(driftEvery === "" ? {} : { drift: { every: Number(driftEvery) || Number.MAX_SAFE_INTEGER } }),
 });
 const { service } = server;
 const warm = service.current.primary.warmupBars + 1;
-const perClient = Math.ceil(duration * (intervalMs > 0 ? 1000 / intervalMs : 2000)) + 10;
+const perClient = Math.ceil((warmupS + duration) * (intervalMs > 0 ? 1000 / intervalMs : 2000)) + 10;
 const bars = generateSynthBars({ bars: warm + Math.max(inprocBars, perClient), seed: 7 });
 
 const inproc = await inProcess(service, bars, warm);
@@ -286,7 +382,7 @@ const sampler = setInterval(
   () => samples.push({ t: Math.round((performance.now() - t0) / 1000), ...memory(false) }),
   10_000,
 );
-const diag = serverDiagnostics(server.app.server);
+let diag: ReturnType<typeof serverDiagnostics> | null = null;
 const opts = {
   port: Number(new URL(server.url).port),
   path: `/${service.routeVersion}/bars`,
@@ -298,17 +394,39 @@ const opts = {
   phase,
   jitter,
   seed,
-};
-const result = await runLoadGenerator(opts);
+  clock,
+  trace: traceRequests,
+  warmupS,
+} as const;
+const result = await runLoadGenerator(opts, {
+  onMeasuring: () => {
+    diag = serverDiagnostics(server.app.server, traceRequests);
+  },
+  cpus: loadgenCpus,
+});
+if (diag === null) throw new Error("the load generator never reported the start of its measured run");
 clearInterval(sampler);
-const server_side = diag.stop();
+const { traced, ...server_side } = (diag as ReturnType<typeof serverDiagnostics>).stop();
+const latency_split = result.trace ? splitLatency(result.trace, traced) : null;
+if (process.env.TRACE_OUT)
+  writeFileSync(process.env.TRACE_OUT, JSON.stringify({ client: result.trace, server: traced }));
 const memEnd = memory();
 load.end = loadavg().map((x) => +x.toFixed(2));
 cpuShare.end = busyShare();
 const accepted = result.requests;
 await server.close();
 const floor = withFloor
-  ? await measureFloor({ clients, durationS: duration, intervalMs, phase, jitter, seed })
+  ? await measureFloor({
+      clients,
+      durationS: duration,
+      intervalMs,
+      phase,
+      jitter,
+      seed,
+      clock,
+      warmupS,
+      loadgenCpus,
+    })
   : null;
 rmSync(dir, { recursive: true, force: true });
 
@@ -326,18 +444,21 @@ const report = {
       intervalMs > 0
         ? phase === "sync"
           ? `paced, synchronised: every client sends a bar at the same instant every ${intervalMs} ms`
-          : `paced: one bar per client every ${intervalMs} ms ± ${jitter * 100}% (seeded random phases, seed ${seed})`
+          : `paced: one bar per client every ${intervalMs} ms ± ${jitter * 100}% (seeded random phases, seed ${seed}, clock ${clock})`
         : "closed loop",
     requests: result.requests,
     errors: result.errors,
     statuses: result.statuses,
     throughput_rps: Math.round(result.requests / result.seconds),
     latency_us: result.latencies_us,
+    warmup: { seconds: warmupS, ...result.warmup },
     send_late_us: result.late_us,
+    sends_within_100us_share: result.burst_share,
     load_generator_cpu_ms: result.cpu_ms,
     load_generator_loop_delay_ms: result.loop_delay_ms,
   },
   server_side,
+  latency_split,
   floor: floor && {
     latency_us: floor.load.latencies_us,
     requests: floor.load.requests,
@@ -360,7 +481,10 @@ else {
       `bundle ${report.bundle.name} ${report.bundle.version} (${report.bundle.model}, ${report.bundle.features} features, warm-up ${report.bundle.warmup_bars})\n` +
       `in-process single-bar update+predict (${inproc.bars} bars): p50 ${inproc.latency_us.p50} µs, p99 ${inproc.latency_us.p99} µs, p99.9 ${inproc.latency_us.p999} µs, max ${inproc.latency_us.max} µs; CPU p50 ${inproc.cpu_us.p50} µs, p99 ${inproc.cpu_us.p99} µs, p99.9 ${inproc.cpu_us.p999} µs\n` +
       `HTTP ${h.mode}, ${clients} clients, ${duration} s: ${h.requests} requests, ${h.throughput_rps} req/s, errors ${h.errors}; ` +
-      `latency p50 ${h.latency_us.p50} µs, p99 ${h.latency_us.p99} µs, p99.9 ${h.latency_us.p999} µs, max ${h.latency_us.max} µs\n` +
+      `latency p50 ${h.latency_us.p50} µs, p99 ${h.latency_us.p99} µs, p99.9 ${h.latency_us.p999} µs, max ${h.latency_us.max} µs` +
+      (warmupS > 0
+        ? ` (after ${warmupS} s of the same load: ${h.warmup.requests} requests, p50 ${h.warmup.latencies_us?.p50} µs, p99 ${h.warmup.latencies_us?.p99} µs)\n`
+        : "\n") +
       `memory after GC: start rss ${memStart.rss_mb} MB heap ${memStart.heap_used_mb} MB buffers ${memStart.array_buffers_mb} MB → end rss ${memEnd.rss_mb} MB heap ${memEnd.heap_used_mb} MB buffers ${memEnd.array_buffers_mb} MB (${accepted} bars accepted)\n` +
       `server side: CPU ${report.server_side.cpu_cores} cores; in server p50 ${report.server_side.in_server_us.p50} µs, p99 ${report.server_side.in_server_us.p99} µs, p99.9 ${report.server_side.in_server_us.p999} µs, max ${report.server_side.in_server_us.max} µs; ` +
       `loop delay p99 ${report.server_side.loop_delay_ms.p99} ms, max ${report.server_side.loop_delay_ms.max} ms; ` +
@@ -368,7 +492,16 @@ else {
       `GC ${Object.entries(report.server_side.gc)
         .map(([k, g]) => `${k} ${g.count}× total ${g.total_ms} ms max ${g.max_ms} ms`)
         .join(", ")}\n` +
-      `load generator: CPU ${h.load_generator_cpu_ms} ms over ${duration} s, its loop delay max ${h.load_generator_loop_delay_ms.max} ms, sends late p99 ${h.send_late_us?.p99 ?? "-"} µs\n` +
+      `load generator: CPU ${h.load_generator_cpu_ms} ms over ${duration} s, its loop delay max ${h.load_generator_loop_delay_ms.max} ms, sends late p99 ${h.send_late_us?.p99 ?? "-"} µs, sends within 0.1 ms of another ${h.sends_within_100us_share === null ? "-" : `${(100 * h.sends_within_100us_share).toFixed(1)} %`}\n` +
+      (latency_split
+        ? `latency split (${latency_split.matched} requests matched): ${(
+            ["to_server", "behind_others", "in_server", "back"] as const
+          )
+            .map((k) => `${k} p50 ${latency_split[k].p50} µs p99 ${latency_split[k].p99} µs`)
+            .join(
+              "; ",
+            )}; slowest 1 % (≥ ${latency_split.slowest.from_us} µs) on average ${latency_split.slowest.to_server_us} (of which ${latency_split.slowest.behind_others_us} behind other requests) + ${latency_split.slowest.in_server_us} + ${latency_split.slowest.back_us} µs; ${latency_split.slowest.queued_share_pct} % of them were sent while the server was on another request\n`
+        : "") +
       (floor
         ? `floor, the same load against a server with no model work: latency p50 ${floor.load.latencies_us.p50} µs, p99 ${floor.load.latencies_us.p99} µs, p99.9 ${floor.load.latencies_us.p999} µs (server CPU ${floor.serverCpuCores} cores)\n`
         : "") +

@@ -21,6 +21,14 @@ beforeAll(async () => {
 
 afterAll(() => removeDir(dir));
 
+/** User + system CPU seconds of a process so far (Linux /proc). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resolves with the first stderr JSON line whose msg matches. */
 function waitForLine(
   proc: { stderr: NodeJS.ReadableStream | null; once(event: "exit", fn: () => void): unknown },
@@ -81,7 +89,32 @@ describe("mlf serve", () => {
     expect(done.stderr).toMatch(/"msg":"stopped"/);
   });
 
+  it("busy-polls with --busy-poll: answers, says so at start, and still stops on SIGTERM", async () => {
+    const proc = execa("node", [MLF, "serve", "--bundle", bundle, "--port", "0", "--busy-poll", "5"], {
+      reject: false,
+    });
+    const started = await waitForLine(proc, /^serving on /);
+    expect(started.busy_poll).toBe(true);
+    const url = String(started.url);
+    const r = await request(url, "POST", "/v3/bars", { bars: barsJson(synthBars(20, 4), 0, 10) });
+    expect(r.status).toBe(200);
+    // The loop never sleeps: the process uses about a core even with no request.
+    const cpu0 = await processCpuSeconds(proc.pid!);
+    await new Promise((r) => setTimeout(r, 1000));
+    // A sleeping server uses ~0; a loaded 2-core CI machine still gives it well over a fifth of a core.
+    expect((await processCpuSeconds(proc.pid!)) - cpu0).toBeGreaterThan(0.2);
+    proc.kill("SIGTERM");
+    const done = await proc;
+    expect(done.exitCode).toBe(0);
+    expect(done.stderr).toMatch(/"msg":"stopped"/);
+  });
+
   it("exits 2 with one line on a usage error", async () => {
+    const poll = await execa("node", [MLF, "serve", "--bundle", bundle, "--busy-poll", "fast"], {
+      reject: false,
+    });
+    expect(poll.exitCode).toBe(2);
+    expect(poll.stderr.trim()).toBe("error: mlf serve: --busy-poll takes a slice of 0 to 1000 µs, was fast");
     const r = await execa("node", [MLF, "serve", "--bundle", bundle, "--port", "99999"], { reject: false });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe("error: mlf serve: --port must be 0..65535, was 99999");
