@@ -1,6 +1,6 @@
 /** `mlf contracts list [--json]`: every registered futures contract specification. */
 import type { Command } from "commander";
-import { CONTRACTS, type ContractSpec } from "../../contracts/index.ts";
+import type { ContractSpec } from "../../contracts/index.ts";
 
 function sessionsText(c: ContractSpec): string {
   return c.sessions.map((s) => `${s.name} ${s.open}-${s.close} (opens ${s.open_days.join(",")})`).join("; ");
@@ -26,7 +26,9 @@ export function registerContracts(program: Command): void {
     .command("list")
     .description("list every registered contract: tick size and value, currency, sessions, roll rule")
     .option("--json", "print as JSON")
-    .action((raw: { json?: boolean }) => {
+    .action(async (raw: { json?: boolean }) => {
+      // Loaded here, not at start-up: validating the registry costs every other command ~30 ms.
+      const { CONTRACTS } = await import("../../contracts/index.ts");
       if (raw.json) {
         process.stdout.write(`${JSON.stringify(CONTRACTS, null, 2)}\n`);
         return;

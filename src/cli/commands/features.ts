@@ -7,7 +7,6 @@
  */
 import { statSync } from "node:fs";
 import type { Command } from "commander";
-import { loadConfig } from "../../config/load.ts";
 import type { ExperimentConfig } from "../../config/schema.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { FeatureColumn } from "../../features/registry.ts";
@@ -50,6 +49,9 @@ export function registerFeatures(program: Command): void {
     .option("--json", "with --list: print a JSON array of columns")
     .option("--threads <n>", "threads computing features (default: 2 from 150,000 bars); same output")
     .action(async (raw: RawOptions) => {
+      // Loaded here, not at start-up: the config's modules (zod, yaml, the contract registry) cost
+      // ~0.1 s, which commands that need no config should not pay.
+      const { loadConfig } = await import("../../config/load.ts");
       const config = loadConfig(raw.config);
       const selection = { families: config.features.families, exclude: config.features.exclude };
       if (raw.json && !raw.list) throw new UsageError("--json only applies to --list");

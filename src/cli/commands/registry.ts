@@ -1,6 +1,5 @@
 /** `mlf registry list [--json]`: every registered model, ensemble, inference component and RL policy. */
 import type { Command } from "commander";
-import { listRegistries } from "../../registry/index.ts";
 
 export function registerRegistry(program: Command): void {
   const registry = program.command("registry").description("what a config may name");
@@ -8,7 +7,9 @@ export function registerRegistry(program: Command): void {
     .command("list")
     .description("list registered models, ensembles, inference components and RL policies")
     .option("--json", "print as JSON")
-    .action((raw: { json?: boolean }) => {
+    .action(async (raw: { json?: boolean }) => {
+      // Loaded here, not at start-up (its schemas are not needed by other commands).
+      const { listRegistries } = await import("../../registry/index.ts");
       const r = listRegistries();
       if (raw.json) {
         process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

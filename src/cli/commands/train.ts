@@ -5,7 +5,6 @@
  * metrics table (or, with --json, the metrics) goes to stdout.
  */
 import type { Command } from "commander";
-import { loadConfig } from "../../config/load.ts";
 
 interface RawOptions {
   config?: string;
@@ -23,6 +22,8 @@ export function registerTrain(program: Command): void {
     .option("--out <dir>", "run directory (default: runs/<config name>)")
     .option("--json", "print metrics.json to stdout instead of the table")
     .action(async (raw: RawOptions) => {
+      // Loaded here, not at start-up: the config's modules cost every other command ~0.1 s.
+      const { loadConfig } = await import("../../config/load.ts");
       const config = loadConfig(raw.config);
       const [{ train }, { createProgressDisplay }, { formatTrainReport }] = await Promise.all([
         import("../../train/train.ts"),
