@@ -194,6 +194,15 @@ describe("the registry", () => {
     const es = requireContract("ES");
     expect(ContractSpec.safeParse({ ...es, tick_value: 12 }).success).toBe(false);
     expect(ContractSpec.safeParse({ ...es, time_zone: "Mars/Olympus" }).success).toBe(false);
+    expect(ContractSpec.safeParse({ ...es, time_zone: "America/Mars" }).success).toBe(false);
+    expect(ContractSpec.safeParse({ ...es, time_zone: "" }).success).toBe(false);
+  });
+
+  it("the schema takes canonical zones, UTC and aliases ICU knows but does not list", () => {
+    const es = requireContract("ES");
+    for (const tz of ["America/New_York", "Europe/London", "UTC", "US/Central", "Etc/GMT+5"]) {
+      expect(ContractSpec.safeParse({ ...es, time_zone: tz }).success, tz).toBe(true);
+    }
     expect(ContractSpec.safeParse({ ...es, sessions: [{ ...es.sessions[0], open: "25:00" }] }).success).toBe(
       false,
     );
