@@ -16,6 +16,11 @@
  * of non-zero data through the same FileSink, O_DIRECT where the filesystem takes it). A 1M-bar file
  * is 1 GB, and this VM's virtual disk has been measured anywhere from 0.65 to 2 GB/s within an hour:
  * below ~1 GB/s the run waits for the disk, not for the features (docs/benchmarks.md).
+ *
+ * And the CPU's pace just before the run (`pace ms`: a fixed single-threaded loop of the kernels'
+ * kind, logs, square roots and typed-array reads and writes, best of 3). The same code on the same
+ * input has taken 25-35 % more CPU in some hours of this VM than in others; the pace says which
+ * kind of hour a row was measured in.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, statSync } from "node:fs";
@@ -135,19 +140,46 @@ async function diskRate(outDir: string): Promise<number> {
   return (4 * block) / 1e9 / seconds;
 }
 
+/** Milliseconds for a fixed CPU-bound loop (best of 3): lower is a faster machine right now. */
+function cpuPace(): number {
+  const n = 1 << 20;
+  const a = new Float64Array(n);
+  const out = new Float64Array(n);
+  let best = Number.POSITIVE_INFINITY;
+  for (let rep = 0; rep < 3; rep++) {
+    const t0 = performance.now();
+    let x = 0x2545f491;
+    for (let i = 0; i < n; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      a[i] = 100 + x / 2 ** 32;
+    }
+    for (let pass = 0; pass < 4; pass++) {
+      let sum = 0;
+      for (let i = 1; i < n; i++) {
+        const r = Math.log(a[i] / a[i - 1]);
+        sum += r * r - (i >= 20 ? out[i - 20] : 0);
+        out[i] = Math.sqrt(Math.abs(sum));
+      }
+    }
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
 console.log(
-  "| UTC | input → output filesystem | rows | columns | wall s | user s | sys s | peak RSS MB | output MB | load | disk GB/s |",
+  "| UTC | input → output filesystem | rows | columns | wall s | user s | sys s | peak RSS MB | output MB | load | disk GB/s | pace ms |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 const extra = values.threads ? ["--threads", values.threads] : [];
 for (const input of inputs) {
   const out = join(values["out-dir"] ?? dir, "features.arrow");
   for (let k = 0; k < runs; k++) {
     rmSync(out, { force: true });
     const disk = await diskRate(dirname(out));
+    const pace = cpuPace();
     const load = loadavg()[0];
     const m = timed([MLF, "features", "--data", input.path, "--out", out, ...extra]);
-    console.log(`${row(input.label, m, out, load)} ${disk.toFixed(2)} |`);
+    console.log(`${row(input.label, m, out, load)} ${disk.toFixed(2)} | ${pace.toFixed(0)} |`);
   }
   rmSync(out, { force: true });
 }
