@@ -17,7 +17,6 @@ import { DataError, invariant } from "../../core/errors.ts";
 import type { BarColumn } from "../validate.ts";
 import {
   barsFromColumns,
-  type ColumnKind,
   connectFast,
   connectOrdered,
   duckdbMessage,
@@ -108,15 +107,6 @@ function barsSql(path: string, layout: CsvLayout, mode: "typed" | "tolerant"): s
   return `SELECT ${select.join(", ")} FROM ${source}`;
 }
 
-async function readColumns(sql: string, kinds: readonly ColumnKind[]) {
-  const con = await connectFast();
-  try {
-    return await readTypedColumns(con, sql, kinds);
-  } finally {
-    con.closeSync();
-  }
-}
-
 export async function readCsv(path: string): Promise<ReadResult> {
   const name = basename(path);
   const gzip = isGzipPath(path);
@@ -135,7 +125,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
   let columns: Array<Float64Array | Uint8Array>;
   let rows: number;
   try {
-    ({ rows, columns } = await readColumns(barsSql(path, layout, "typed"), kinds));
+    ({ rows, columns } = await readTypedColumns(barsSql(path, layout, "typed"), kinds));
   } catch (e) {
     await integrity;
     if (!/Conversion Error|Could not convert/i.test(e instanceof Error ? e.message : String(e))) {
@@ -144,7 +134,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
     // Some text is not a number. Read again as text with TRY_CAST: every such value becomes NaN,
     // and the validation loop then reports the first problem in the file, whatever its kind.
     try {
-      ({ rows, columns } = await readColumns(barsSql(path, layout, "tolerant"), kinds));
+      ({ rows, columns } = await readTypedColumns(barsSql(path, layout, "tolerant"), kinds));
     } catch (again) {
       throw structuralError(path, again);
     }
@@ -201,18 +191,13 @@ function hasNaN(a: Float64Array): boolean {
  * bad text; the strict form decides. Rows keep file order (DuckDB preserves insertion order).
  */
 async function refillTimestampsStrict(path: string, layout: CsvLayout, ts: Float64Array): Promise<void> {
-  const con = await connectFast();
-  try {
-    const source = readCsvSql(path, layout.header, () => "VARCHAR");
-    const expr = tsExpr(layout, sqlIdent(layout.names.timestamp as string), true);
-    const { rows, columns } = await readTypedColumns(con, `SELECT COALESCE(${expr}, ${NAN}) FROM ${source}`, [
-      "f64",
-    ]);
-    invariant(rows === ts.length, "strict timestamp pass returned a different row count");
-    ts.set(columns[0] as Float64Array);
-  } finally {
-    con.closeSync();
-  }
+  const source = readCsvSql(path, layout.header, () => "VARCHAR");
+  const expr = tsExpr(layout, sqlIdent(layout.names.timestamp as string), true);
+  const { rows, columns } = await readTypedColumns(`SELECT COALESCE(${expr}, ${NAN}) FROM ${source}`, [
+    "f64",
+  ]);
+  invariant(rows === ts.length, "strict timestamp pass returned a different row count");
+  ts.set(columns[0] as Float64Array);
 }
 
 function explainCell(column: BarColumn, raw: string | null, layout: CsvLayout): string {

@@ -1,27 +1,50 @@
 /**
- * DuckDB access for the readers: one lazily created in-memory instance for fast reads, and a
+ * DuckDB access for the readers: one lazily created in-memory database for fast reads, and a
  * single-threaded one for error diagnosis, where the first bad row must be found in file order.
  * Results are copied chunk by chunk straight into typed arrays: each DOUBLE vector's data is a
  * Float64Array view over DuckDB's memory, copied with one `set` per chunk (no per-value JS objects).
+ *
+ * The bulk read (readTypedColumns) talks to the C API bindings directly. The node API on top of
+ * them (results as JS values) is loaded only by the paths that need it: diagnosis, text columns,
+ * Parquet schemas. Loading it costs ~45 ms of start-up before the first query could begin.
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { createRequire } from "node:module";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import { invariant } from "../../core/errors.ts";
 import type { Bars } from "../bars.ts";
 import { NO_VOLUME_WARNING } from "./types.ts";
 
-let fastInstance: Promise<DuckDBInstance> | undefined;
-let orderedInstance: Promise<DuckDBInstance> | undefined;
+let fastDatabase: Promise<duckdb.Database> | undefined;
+let orderedDatabase: Promise<duckdb.Database> | undefined;
 
+/** An in-memory database with `options` (DuckDB configuration names), configured as the node API does. */
+function openDatabase(options: Record<string, string>): Promise<duckdb.Database> {
+  const config = duckdb.create_config();
+  duckdb.set_config(config, "duckdb_api", "node-neo-api");
+  for (const [name, value] of Object.entries(options)) duckdb.set_config(config, name, value);
+  return duckdb.open(":memory:", config);
+}
+
+function fast(): Promise<duckdb.Database> {
+  fastDatabase ??= openDatabase({});
+  return fastDatabase;
+}
+
+/** The node API, a CommonJS package, required on first use (not at start-up). */
+function nodeApi(): typeof import("@duckdb/node-api") {
+  return createRequire(import.meta.url)("@duckdb/node-api");
+}
+
+/** A node API connection to the fast database (results as JS values). */
 export async function connectFast(): Promise<DuckDBConnection> {
-  fastInstance ??= DuckDBInstance.create(":memory:");
-  return (await fastInstance).connect();
+  return new (nodeApi().DuckDBInstance)(await fast()).connect();
 }
 
 /** One thread: rows are produced and errors raised in file order. */
 export async function connectOrdered(): Promise<DuckDBConnection> {
-  orderedInstance ??= DuckDBInstance.create(":memory:", { threads: "1" });
-  return (await orderedInstance).connect();
+  orderedDatabase ??= openDatabase({ threads: "1" });
+  return new (nodeApi().DuckDBInstance)(await orderedDatabase).connect();
 }
 
 export type ColumnKind = "f64" | "u8";
@@ -34,23 +57,34 @@ export type ColumnKind = "f64" | "u8";
  * count up front, so each column is allocated once at its final size.
  */
 export async function readTypedColumns(
-  con: DuckDBConnection,
   sql: string,
   kinds: readonly ColumnKind[],
 ): Promise<{ rows: number; columns: Array<Float64Array | Uint8Array> }> {
-  const result = await con.run(sql);
-  const rows = result.rowCount;
+  const con = await duckdb.connect(await fast());
+  try {
+    return copyColumns(await duckdb.query(con, sql), kinds);
+  } finally {
+    duckdb.disconnect_sync(con);
+  }
+}
+
+function copyColumns(
+  result: duckdb.Result,
+  kinds: readonly ColumnKind[],
+): { rows: number; columns: Array<Float64Array | Uint8Array> } {
+  const rows = duckdb.row_count(result);
   // Float columns live in shared memory: the feature engine's worker threads read the bars without
   // a copy (block-engine.ts). Shared or not, they are ordinary Float64Arrays to everything else.
   const columns = kinds.map((k) =>
     k === "f64" ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Uint8Array(rows),
   );
   let at = 0;
-  for (let c = 0; c < result.chunkCount; c++) {
-    const chunk = result.getChunk(c);
-    const m = chunk.rowCount;
+  const chunks = duckdb.result_chunk_count(result);
+  for (let c = 0; c < chunks; c++) {
+    const chunk = duckdb.result_get_chunk(result, c);
+    const m = duckdb.data_chunk_get_size(chunk);
     for (let k = 0; k < kinds.length; k++) {
-      const vector = duckdb.data_chunk_get_vector(chunk.chunk, k);
+      const vector = duckdb.data_chunk_get_vector(chunk, k);
       if (kinds[k] === "f64") {
         const bytes = duckdb.vector_get_data(vector, m * 8);
         (columns[k] as Float64Array).set(new Float64Array(bytes.buffer, bytes.byteOffset, m), at);

@@ -96,7 +96,7 @@ export async function readParquet(path: string): Promise<ReadResult> {
       : (["f64", "f64", "f64", "f64", "f64"] as const);
     let read: Awaited<ReturnType<typeof readTypedColumns>>;
     try {
-      read = await readTypedColumns(con, `SELECT ${select.join(", ")} FROM ${source}`, kinds);
+      read = await readTypedColumns(`SELECT ${select.join(", ")} FROM ${source}`, kinds);
     } catch (e) {
       throw new DataError(`${file}: cannot read Parquet data: ${duckdbMessage(e)}`, {
         code: "DATA_UNREADABLE",
