@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
 import type { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
 import { describeIssueMessage, yamlPath } from "./format-issue.ts";
@@ -41,6 +41,15 @@ export function parseConfig(raw: unknown): ExperimentConfig {
     throw first ? issueError(first) : new ConfigError("config is invalid");
   }
   return deepFreeze(result.data);
+}
+
+/**
+ * The YAML parser (a CommonJS package), required when a file is read: a run on defaults, as every
+ * `mlf features` without --config, does not spend ~10 ms of its start loading it.
+ */
+function parseYaml(text: string): unknown {
+  const yaml: typeof import("yaml") = createRequire(import.meta.url)("yaml");
+  return yaml.parse(text);
 }
 
 export function loadConfig(path: string | undefined): ExperimentConfig {

@@ -22,7 +22,9 @@ function load(): readonly ContractSpec[] {
     invariant(!out.some((c) => c.symbol === parsed.data.symbol), `contract ${raw.symbol} is listed twice`);
     out.push(Object.freeze(parsed.data));
   }
-  return Object.freeze(out.sort((a, b) => a.symbol.localeCompare(b.symbol)));
+  // Symbols are upper-case letters and digits (the schema says so): code-unit order is the
+  // alphabetical one, without the ~6 ms a first localeCompare spends building ICU's collator.
+  return Object.freeze(out.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)));
 }
 
 /** Every registered contract, sorted by symbol. */
