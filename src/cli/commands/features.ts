@@ -49,13 +49,10 @@ export function registerFeatures(program: Command): void {
     .option("--json", "with --list: print a JSON array of columns")
     .option("--threads <n>", "threads computing features (default: 2 from 150,000 bars); same output")
     .action(async (raw: RawOptions) => {
-      // Loaded here, not at start-up: the config's modules (zod, yaml, the contract registry) cost
-      // ~0.1 s, which commands that need no config should not pay.
-      const { loadConfig } = await import("../../config/load.ts");
-      const config = loadConfig(raw.config);
-      const selection = { families: config.features.families, exclude: config.features.exclude };
       if (raw.json && !raw.list) throw new UsageError("--json only applies to --list");
       if (raw.list) {
+        const config = await loadConfigLazily(raw.config);
+        const selection = { families: config.features.families, exclude: config.features.exclude };
         // Heavy modules (the registry, DuckDB, apache-arrow) load only when this command runs.
         const { listFeatureColumns } = await import("../../features/registry.ts");
         const columns = listFeatureColumns({ hasVolume: true, ...withoutUndefined(selection) });
@@ -66,12 +63,18 @@ export function registerFeatures(program: Command): void {
         throw new UsageError("--out is required: the Arrow file to write (e.g. --out features.arrow)");
       }
       const threads = raw.threads === undefined ? undefined : parseThreads(raw.threads);
-      // A feature worker thread starts first: its module loading overlaps reading the data.
+      // A feature worker thread starts first: its module loading overlaps reading the data. Given
+      // --data, it starts before the config loads, and also loads DuckDB's native library, which
+      // this thread would otherwise load on the way to its first query (see engine-worker-boot.mjs).
       const { prestartFeatureWorkers } = await import("../../features/engine/feature-workers.ts");
-      const workers = prestartFeatureWorkers(
-        threads ?? (looksLarge(raw.data ?? config.data.path, config) ? undefined : 1),
-      );
+      const prestart = (path: string | undefined, config?: ExperimentConfig) =>
+        prestartFeatureWorkers(threads ?? (looksLarge(path, config) ? undefined : 1), {
+          preloadDuckdb: path !== undefined && READ_BY_DUCKDB.test(path),
+        });
+      let workers = raw.data === undefined ? undefined : prestart(raw.data);
       try {
+        const config = await loadConfigLazily(raw.config);
+        workers ??= prestart(config.data.path, config);
         // DuckDB parses the file on its own threads while this one loads the remaining modules.
         const { loadInput } = await import("../../pipeline/load-input.ts");
         const input = loadInput(raw.data, config);
@@ -97,9 +100,21 @@ export function registerFeatures(program: Command): void {
         for (const w of meta.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`wrote ${rows} rows x ${columns} columns to ${raw.out}\n`);
       } finally {
-        await workers.close();
+        await workers?.close();
       }
     });
+}
+
+/** Files the ingest reads through DuckDB (CSV, gzip CSV, Parquet). */
+const READ_BY_DUCKDB = /\.(csv|csv\.gz|parquet|pq)$/i;
+
+/**
+ * The config's modules (zod, the contract registry, the YAML parser) are loaded here, not at
+ * start-up: ~65 ms that commands without a config should not pay.
+ */
+async function loadConfigLazily(path: string | undefined): Promise<ExperimentConfig> {
+  const { loadConfig } = await import("../../config/load.ts");
+  return loadConfig(path);
 }
 
 function parseThreads(text: string): number {
@@ -114,8 +129,8 @@ function parseThreads(text: string): number {
  * Near the parallel threshold (150k bars: ~8 MB of CSV, ~2 MB gzipped), guessed from the file size
  * before reading it. A wrong guess costs a worker started in vain or started late, nothing else.
  */
-function looksLarge(path: string | undefined, config: ExperimentConfig): boolean {
-  if (path === undefined) return config.data.synth_bars >= 150_000;
+function looksLarge(path: string | undefined, config?: ExperimentConfig): boolean {
+  if (path === undefined) return (config?.data.synth_bars ?? 0) >= 150_000;
   const compressed = /\.(gz|parquet|pq)$/i.test(path);
   try {
     return statSync(path).size >= (compressed ? 2 : 8) * 2 ** 20;

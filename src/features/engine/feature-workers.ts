@@ -22,8 +22,13 @@ export function defaultThreads(rows = PARALLEL_MIN_ROWS): number {
 }
 
 /** Starts a worker; `ready` resolves once its modules are loaded (its first message). */
-export function startWorker(): { worker: Worker; ready: Promise<Worker> } {
-  const worker = new Worker(new URL("./engine-worker-boot.mjs", import.meta.url));
+export function startWorker(opts: { preloadDuckdb?: boolean } = {}): {
+  worker: Worker;
+  ready: Promise<Worker>;
+} {
+  const worker = new Worker(new URL("./engine-worker-boot.mjs", import.meta.url), {
+    workerData: { preloadDuckdb: opts.preloadDuckdb === true },
+  });
   const ready = new Promise<Worker>((resolve, reject) => {
     worker.once("message", () => {
       worker.off("error", reject);
@@ -42,8 +47,10 @@ export function startWorker(): { worker: Worker; ready: Promise<Worker> } {
  */
 export class FeatureWorkers {
   private pool: { worker: Worker; ready: Promise<Worker> }[];
-  constructor(count: number) {
-    this.pool = Array.from({ length: count }, () => startWorker());
+  constructor(count: number, opts: { preloadDuckdb?: boolean } = {}) {
+    this.pool = Array.from({ length: count }, (_, k) =>
+      startWorker({ preloadDuckdb: k === 0 && opts.preloadDuckdb === true }),
+    );
   }
   /** Up to n workers (their readiness); the others are stopped. */
   take(n: number): Promise<Worker>[] {
@@ -60,7 +67,14 @@ export class FeatureWorkers {
   }
 }
 
-/** Starts the workers a run on `threads` threads uses (threads - 1; none for 1). */
-export function prestartFeatureWorkers(threads = defaultThreads()): FeatureWorkers {
-  return new FeatureWorkers(Math.max(0, threads - 1));
+/**
+ * Starts the workers a run on `threads` threads uses (threads - 1; none for 1). `preloadDuckdb`:
+ * the first also loads DuckDB's native library (see engine-worker-boot.mjs), for a caller about to
+ * read a CSV or Parquet file on this thread.
+ */
+export function prestartFeatureWorkers(
+  threads = defaultThreads(),
+  opts: { preloadDuckdb?: boolean } = {},
+): FeatureWorkers {
+  return new FeatureWorkers(Math.max(0, threads - 1), opts);
 }
