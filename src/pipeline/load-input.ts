@@ -7,7 +7,7 @@ import type { Bars } from "../data/bars.ts";
 import type { ContractRuns } from "../data/contract-runs.ts";
 import { fingerprintBars } from "../data/fingerprint.ts";
 import { gapReport } from "../data/gaps.ts";
-import { type DataFormat, type DatasetMeta, loadBars } from "../data/ingest/index.ts";
+import { type DataFormat, type DatasetMeta, loadBars, type ReadOptions } from "../data/ingest/index.ts";
 import { generateSynthBars } from "../data/synth/index.ts";
 
 /** Dataset metadata; generated bars say so in `format` rather than pretend to come from a file. */
@@ -16,9 +16,10 @@ export type InputMeta = Omit<DatasetMeta, "format"> & { format: DataFormat | "sy
 export async function loadInput(
   dataPath: string | undefined,
   config: ExperimentConfig,
+  opts: ReadOptions = {},
 ): Promise<{ bars: Bars; meta: InputMeta; contracts: ContractRuns | null }> {
   const path = dataPath ?? config.data.path;
-  if (path !== undefined) return loadBars(path);
+  if (path !== undefined) return loadBars(path, opts);
   const bars = generateSynthBars({
     bars: config.data.synth_bars,
     seed: config.data.synth_seed,

@@ -110,6 +110,28 @@ describe("formats", () => {
     ]);
   });
 
+  it("calls onParsing once, while DuckDB parses a CSV (before the bars are back), and never for Arrow", async () => {
+    const events: string[] = [];
+    const csvRead = loadBars(write("hook.csv", CSV_Z), { onParsing: () => events.push("parsing") }).then(
+      () => events.push("loaded"),
+    );
+    await csvRead;
+    expect(events).toEqual(["parsing", "loaded"]);
+
+    const csv = await loadBars(write("hook2.csv", CSV_Z));
+    const b = csv.bars;
+    const table = tableOf({
+      timestamp: vectorFromArray(Array.from(b.ts), new TimestampMillisecond("UTC")),
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+    });
+    let calls = 0;
+    await loadBars(write("hook.arrow", tableToIPC(table, "file")), { onParsing: () => calls++ });
+    expect(calls).toBe(0);
+  });
+
   it("reads upper-case extensions the same way", async () => {
     const lower = await loadBars(write("u.csv.gz", gzipSync(CSV_Z)));
     const upper = await loadBars(write("U.CSV.GZ", gzipSync(CSV_Z)));

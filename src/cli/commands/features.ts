@@ -75,10 +75,16 @@ export function registerFeatures(program: Command): void {
       try {
         const config = await loadConfigLazily(raw.config);
         workers ??= prestart(config.data.path, config);
-        // DuckDB parses the file on its own threads while this one loads the remaining modules.
+        // DuckDB parses the file on its own threads while this one loads the remaining modules
+        // (apache-arrow, ~20-40 ms): once the query runs, so that they do not hold it back.
         const { loadInput } = await import("../../pipeline/load-input.ts");
-        const input = loadInput(raw.data, config);
+        let parsing = noop;
+        const parsingStarted = new Promise<void>((resolve) => {
+          parsing = resolve;
+        });
+        const input = loadInput(raw.data, config, { onParsing: parsing });
         input.catch(() => undefined); // awaited below
+        await Promise.race([parsingStarted, input.then(noop, noop)]);
         const [{ writeFeatureFile }, { tripleBarrierLabels }] = await Promise.all([
           import("../../features/engine/write-feature-file.ts"),
           import("../../labels/triple-barrier.ts"),
@@ -104,6 +110,8 @@ export function registerFeatures(program: Command): void {
       }
     });
 }
+
+function noop(): void {}
 
 /** Files the ingest reads through DuckDB (CSV, gzip CSV, Parquet). */
 const READ_BY_DUCKDB = /\.(csv|csv\.gz|parquet|pq)$/i;

@@ -33,7 +33,7 @@ import {
   sqlIdent,
   type TimestampForm,
 } from "./timestamps.ts";
-import type { ReadResult } from "./types.ts";
+import type { ReadOptions, ReadResult } from "./types.ts";
 
 const REQUIRED = ["timestamp", "open", "high", "low", "close"] as const;
 const NAN = "'NaN'::DOUBLE";
@@ -107,7 +107,7 @@ function barsSql(path: string, layout: CsvLayout, mode: "typed" | "tolerant"): s
   return `SELECT ${select.join(", ")} FROM ${source}`;
 }
 
-export async function readCsv(path: string): Promise<ReadResult> {
+export async function readCsv(path: string, opts: ReadOptions = {}): Promise<ReadResult> {
   const name = basename(path);
   const gzip = isGzipPath(path);
   const prefix = await readTextPrefix(path, gzip);
@@ -125,7 +125,7 @@ export async function readCsv(path: string): Promise<ReadResult> {
   let columns: Array<Float64Array | Uint8Array>;
   let rows: number;
   try {
-    ({ rows, columns } = await readTypedColumns(barsSql(path, layout, "typed"), kinds));
+    ({ rows, columns } = await readTypedColumns(barsSql(path, layout, "typed"), kinds, opts.onParsing));
   } catch (e) {
     await integrity;
     if (!/Conversion Error|Could not convert/i.test(e instanceof Error ? e.message : String(e))) {

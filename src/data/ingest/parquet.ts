@@ -22,7 +22,7 @@ import {
   isoTextToEpochMsStrictSql,
   sqlIdent,
 } from "./timestamps.ts";
-import type { ReadResult } from "./types.ts";
+import type { ReadOptions, ReadResult } from "./types.ts";
 
 const REQUIRED = ["timestamp", "open", "high", "low", "close"] as const;
 const NUMERIC =
@@ -52,7 +52,7 @@ function timestampSql(file: string, col: Column): string {
   throw wrongType(file, "timestamp", col.type, "timestamp with time zone, epoch number or ISO-8601 text");
 }
 
-export async function readParquet(path: string): Promise<ReadResult> {
+export async function readParquet(path: string, opts: ReadOptions = {}): Promise<ReadResult> {
   const file = basename(path);
   const source = `read_parquet(${sqlString(path)})`;
   const con = await connectFast();
@@ -96,7 +96,7 @@ export async function readParquet(path: string): Promise<ReadResult> {
       : (["f64", "f64", "f64", "f64", "f64"] as const);
     let read: Awaited<ReturnType<typeof readTypedColumns>>;
     try {
-      read = await readTypedColumns(`SELECT ${select.join(", ")} FROM ${source}`, kinds);
+      read = await readTypedColumns(`SELECT ${select.join(", ")} FROM ${source}`, kinds, opts.onParsing);
     } catch (e) {
       throw new DataError(`${file}: cannot read Parquet data: ${duckdbMessage(e)}`, {
         code: "DATA_UNREADABLE",

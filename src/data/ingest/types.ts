@@ -18,4 +18,13 @@ export interface ReadResult {
   readContracts?: () => Promise<ArrayLike<unknown>>;
 }
 
+/** What a caller may ask of a reader besides the bars. */
+export interface ReadOptions {
+  /**
+   * Called once the file's parse is running on DuckDB's own threads (CSV, Parquet): the calling
+   * thread is idle until the columns come back, and may load what it needs next meanwhile.
+   */
+  onParsing?: () => void;
+}
+
 export const NO_VOLUME_WARNING = "no volume: volume-based features are left out";

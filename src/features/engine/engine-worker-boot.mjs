@@ -4,6 +4,13 @@
 import { workerData } from "node:worker_threads";
 import { freshBundle } from "../../../scripts/bundle.mjs";
 
+// Asked to (prestartFeatureWorkers with preloadDuckdb): load DuckDB's native library first, before
+// the engine (which is not needed until the data is in). Loading it maps and relocates ~60 MB of
+// code (~25-45 ms); a library is loaded once per process, so the main thread, which reaches its own
+// load of it ~0.1 s later on its way to the first query, then finds it loaded. A failure here is the
+// main thread's to report, when it loads the library itself.
+if (workerData?.preloadDuckdb) await import("@duckdb/node-bindings").catch(() => undefined);
+
 const bundle = process.env.MLF_NO_BUNDLE ? null : freshBundle("engine-worker");
 if (bundle) {
   await import(bundle);
@@ -12,8 +19,3 @@ if (bundle) {
   register();
   await import("./engine-worker.ts");
 }
-// Asked to (prestartFeatureWorkers with preloadDuckdb): load DuckDB's native library here, once the
-// engine is ready. Loading it maps and relocates ~60 MB of code (~25-45 ms); a library is loaded once
-// per process, so the main thread's own load of it, just before it reads the data, is then quick,
-// and this thread is otherwise idle until the data is in.
-if (workerData?.preloadDuckdb) await import("@duckdb/node-bindings");
