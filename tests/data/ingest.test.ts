@@ -33,6 +33,18 @@ function tableOf(columns: Record<string, Vector | Float64Array>): Table {
   );
 }
 
+/** The bars as an Arrow table with a UTC millisecond timestamp column (volume when they have it). */
+function barsTable(b: Bars): Table {
+  return tableOf({
+    timestamp: vectorFromArray(Array.from(b.ts), new TimestampMillisecond("UTC")),
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    ...(b.volume ? { volume: b.volume } : {}),
+  });
+}
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "mlf-ingest-"));
@@ -75,15 +87,7 @@ describe("formats", () => {
     );
     con.closeSync();
     const parquet = await loadBars(parquetPath);
-    const b = csv.bars;
-    const table = tableOf({
-      timestamp: vectorFromArray(Array.from(b.ts), new TimestampMillisecond("UTC")),
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: b.volume as Float64Array,
-    });
+    const table = barsTable(csv.bars);
     const arrow = await loadBars(write("a.arrow", tableToIPC(table, "file")));
     const feather = await loadBars(write("a.feather", tableToIPC(table, "file")));
     const ipcStream = await loadBars(write("a.ipc", tableToIPC(table, "stream")));
@@ -112,23 +116,17 @@ describe("formats", () => {
 
   it("calls onParsing once, while DuckDB parses a CSV (before the bars are back), and never for Arrow", async () => {
     const events: string[] = [];
-    const csvRead = loadBars(write("hook.csv", CSV_Z), { onParsing: () => events.push("parsing") }).then(
-      () => events.push("loaded"),
+    const csvRead = loadBars(write("hook.csv", CSV_Z), { onParsing: () => events.push("parsing") }).then(() =>
+      events.push("loaded"),
     );
     await csvRead;
     expect(events).toEqual(["parsing", "loaded"]);
 
     const csv = await loadBars(write("hook2.csv", CSV_Z));
-    const b = csv.bars;
-    const table = tableOf({
-      timestamp: vectorFromArray(Array.from(b.ts), new TimestampMillisecond("UTC")),
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-    });
     let calls = 0;
-    await loadBars(write("hook.arrow", tableToIPC(table, "file")), { onParsing: () => calls++ });
+    await loadBars(write("hook.arrow", tableToIPC(barsTable(csv.bars), "file")), {
+      onParsing: () => calls++,
+    });
     expect(calls).toBe(0);
   });
 
