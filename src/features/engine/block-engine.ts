@@ -67,22 +67,13 @@ export class BlockEngine {
   private readonly inputs: Float64Array[][];
   /** Blocks begun and not yet finished, oldest first, with the workers' replies. */
   private readonly begun: Begun[] = [];
-  /** The workers' replies to `init`: awaited by the first finish(), not by start(). */
-  private readonly initialised: Promise<unknown>;
 
-  private constructor(
-    bars: Bars,
-    engine: FeatureEngine,
-    inputs: Float64Array[][],
-    workers: WorkerLink[],
-    initialised: Promise<unknown> = Promise.resolve(),
-  ) {
+  private constructor(bars: Bars, engine: FeatureEngine, inputs: Float64Array[][], workers: WorkerLink[]) {
     this.bars = bars;
     this.engine = engine;
     this.columns = engine.columns;
     this.inputs = inputs;
     this.workers = workers;
-    this.initialised = initialised;
   }
 
   /**
@@ -133,10 +124,7 @@ export class BlockEngine {
     );
     while (pool.length < threads - 1) pool.push(startWorker().ready);
     const workers = (await Promise.all(pool)).map((w) => new WorkerLink(w));
-    // Not awaited here: a worker builds its engine (~5-10 ms) while this thread opens the file and
-    // begins the first block; the worker takes its messages in order, so init comes first anyway.
-    // A failed init is reported by the first finish(), before any block's.
-    const initialised = Promise.all(
+    await Promise.all(
       workers.map((link, w) => {
         const init: WorkerInit = {
           kind: "init",
@@ -149,9 +137,8 @@ export class BlockEngine {
         return link.request(init);
       }),
     );
-    initialised.catch(() => undefined); // awaited by finish()
     const inputs = inputSabs.map((sab) => inputViews(sab, nInputs, opts.block));
-    return new BlockEngine(shared, engine, inputs, workers, initialised);
+    return new BlockEngine(shared, engine, inputs, workers);
   }
 
   /**
@@ -182,7 +169,6 @@ export class BlockEngine {
       return cols;
     }
     this.engine.pushIndicators(this.bars, from, to, cols, this.inputs[set]);
-    await this.initialised;
     await Promise.all(replies);
     // Derived specs read columns of every partition: only now are they all in.
     this.engine.pushDerived(n, cols, this.inputs[set]);
