@@ -3,14 +3,14 @@
  * yet, with that message), model parameters are checked against the registry with defaults applied,
  * and every bad config names its YAML path.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadConfig, parseConfig } from "../../src/config/load.ts";
 import { ConfigError } from "../../src/core/errors.ts";
 import { listRegistries } from "../../src/registry/index.ts";
+import { testTempDir } from "../helpers/temp-dir.ts";
 
 function errorOf(raw: unknown): string {
   try {
@@ -184,7 +184,7 @@ describe("config: bad configs name the YAML path", () => {
   }
 
   it("loadConfig prefixes the file name and rejects invalid YAML in one line", () => {
-    const dir = mkdtempSync(join(tmpdir(), "mlf-config-"));
+    const dir = testTempDir("mlf-config-");
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "splits: {train: 0.8, val: 0.15, test: 0.15}\n");
     expect(() => loadConfig(bad)).toThrow(`${bad}: splits: train + val + test must sum to 1, was 1.1`);

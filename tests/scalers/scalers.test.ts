@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import {
   scalerFromJson,
   scalerToJson,
 } from "../../src/scalers/scaler-params.ts";
+import { testTempDir } from "../helpers/temp-dir.ts";
 
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
@@ -85,7 +85,7 @@ describe("applyScaler", () => {
 
 describe("scaler JSON", () => {
   it("round-trips exactly through save/load, NaN as null, via an atomic write", () => {
-    const dir = mkdtempSync(join(tmpdir(), "mlf-scaler-"));
+    const dir = testTempDir("mlf-scaler-");
     const p = fitScaler(
       "standard",
       ["a", "nan"],
@@ -106,7 +106,7 @@ describe("scaler JSON", () => {
   });
 
   it("rejects corrupt or inconsistent files with a BundleError", () => {
-    const dir = mkdtempSync(join(tmpdir(), "mlf-scaler-"));
+    const dir = testTempDir("mlf-scaler-");
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{not json");
     expect(() => loadScaler(bad)).toThrow(BundleError);

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Float32, Float64, Int8, Int64, Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/core/errors.ts";
 import { labelsFromFrame, readFeatureFrame } from "../../src/views/feature-frame.ts";
+import { testTempDir } from "../helpers/temp-dir.ts";
 
 const T0 = 1_735_689_600_000n; // 2025-01-01T00:00Z
 const MIN = 60_000n;
@@ -37,7 +37,7 @@ function featuresTable(rows: {
 }
 
 function writeTable(t: Table): string {
-  const path = join(mkdtempSync(join(tmpdir(), "mlf-views-")), "features.arrow");
+  const path = join(testTempDir("mlf-views-"), "features.arrow");
   writeFileSync(path, tableToIPC(t, "file"));
   return path;
 }
@@ -81,7 +81,7 @@ describe("readFeatureFrame", () => {
       name: vectorFromArray(["x"], new Utf8()),
     });
     expect(() => readFeatureFrame(writeTable(text))).toThrow(/column name has type Utf8/);
-    const garbage = join(mkdtempSync(join(tmpdir(), "mlf-views-")), "garbage.arrow");
+    const garbage = join(testTempDir("mlf-views-"), "garbage.arrow");
     writeFileSync(garbage, "timestamp,f\n1,2\n");
     expect(() => readFeatureFrame(garbage)).toThrow(DataError);
     const unsorted = new Table({ timestamp: vectorFromArray([T0 + MIN, T0], new Int64()) });

@@ -3,8 +3,6 @@
  * its targets matched against the labeller, split with purge/embargo, a scaler fitted on train, and
  * every view built from it.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -21,13 +19,15 @@ import { batches, selectWindowRows } from "../../src/views/lazy-view.ts";
 import { concatenatedDefaults, MultiResolutionView } from "../../src/views/multi-resolution.ts";
 import { WindowTensorView } from "../../src/views/window-tensor.ts";
 import { REPO_ROOT } from "../helpers/real-data.ts";
+import { fileTempDir } from "../helpers/temp-dir.ts";
 
 const N = 6000;
 let frame: FeatureFrame;
 let bars: Bars;
 
+const dir = fileTempDir("mlf-views-e2e-");
+
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mlf-views-e2e-"));
   const csv = join(dir, "bars.csv");
   const out = join(dir, "features.arrow");
   const mlf = join(REPO_ROOT, "bin", "mlf.js");

@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { listFeatureColumns } from "../../../src/features/registry.ts";
 import { REPO_ROOT } from "../../helpers/real-data.ts";
+import { fileTempDir } from "../../helpers/temp-dir.ts";
 
 const MLF = join(REPO_ROOT, "bin", "mlf.js");
-const dir = mkdtempSync(join(tmpdir(), "mlf-features-cli-"));
+const dir = fileTempDir("mlf-features-cli-");
 const mlf = (...args: string[]) => execa("node", [MLF, ...args], { reject: false, cwd: dir });
 
 describe("mlf features", () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileSink } from "../../../src/features/engine/file-sink.ts";
+import { fileTempDir } from "../../helpers/temp-dir.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "mlf-file-sink-"));
+const dir = fileTempDir("mlf-file-sink-");
 
 function random(seed: number): () => number {
   return () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
@@ -11,10 +10,11 @@ import { FeatureEngine } from "../../../src/features/engine/feature-engine.ts";
 import { METADATA_KEYS } from "../../../src/features/engine/feature-file-metadata.ts";
 import { writeFeatureFile } from "../../../src/features/engine/write-feature-file.ts";
 import { tripleBarrierLabels } from "../../../src/labels/triple-barrier.ts";
+import { fileTempDir } from "../../helpers/temp-dir.ts";
 
 const bars = generateSynthBars({ bars: 3000, seed: 11 });
 const noVolume: Bars = { ...bars, volume: null };
-const dir = mkdtempSync(join(tmpdir(), "mlf-featfile-"));
+const dir = fileTempDir("mlf-featfile-");
 
 function metaOf(b: Bars) {
   return {
