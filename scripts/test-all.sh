@@ -15,7 +15,7 @@ ts_rc=$?
 py_rc=$?
 [ "$py_rc" -eq 5 ] && py_rc=0 # no Python tests collected is not a failure
 
-leftover=$(ls -A "$tests_tmp" | grep -v '^pytest-of-' | sed 's/[-_.][A-Za-z0-9_]*$//' | sort | uniq -c | awk '{printf " %s(x%s)", $2, $1}')
+leftover=$(ls -A "$tests_tmp" | grep -v -E '^(pytest-of-|tsx-|torchinductor_)' | sed 's/[-_.][A-Za-z0-9_]*$//' | sort | uniq -c | awk '{printf " %s(x%s)", $2, $1}')
 [ -n "$leftover" ] && echo "warning: tests left these in their temp dir (removed now):$leftover"
 rm -rf "$tests_tmp"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -164,7 +165,8 @@ def test_worker_dies_with_its_parent() -> None:
     context: zmq.Context[Any] = zmq.Context()
     router = context.socket(zmq.ROUTER)
     router.setsockopt(zmq.LINGER, 0)
-    endpoint = f"ipc://{tempfile.mkdtemp(prefix='mlfw-')}/pool.sock"
+    socket_dir = tempfile.mkdtemp(prefix="mlfw-")
+    endpoint = f"ipc://{socket_dir}/pool.sock"
     router.bind(endpoint)
     spawner = subprocess.Popen([sys.executable, "-c", SPAWNER, endpoint], stdout=subprocess.PIPE, text=True)
     worker_pid = 0
@@ -190,3 +192,4 @@ def test_worker_dies_with_its_parent() -> None:
         spawner.wait(5)
         router.close()
         context.term()
+        shutil.rmtree(socket_dir, ignore_errors=True)

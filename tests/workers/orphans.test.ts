@@ -4,13 +4,13 @@
  * Workers run with --no-parent-watch in most cases so that the pool's own exit guard is what is tested,
  * not the worker's parent-death watch. The socket directory must be gone too.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { WorkerPool } from "../../src/workers/pool.ts";
 import { defaultWorkerCommand, repoRoot } from "../../src/workers/python.ts";
+import { testTempDir } from "../helpers/temp-dir.ts";
 import { expectAllGone, isAlive } from "./helpers.ts";
 
 const child = join(import.meta.dirname, "fixtures", "pool-child.ts");
@@ -67,13 +67,15 @@ describe("no orphan workers after the owning process ends", () => {
   });
 
   it("SIGKILL of the parent (no exit guard can run): the workers' parent-death watch stops them", async () => {
-    const { info, result } = await runChild("wait", "parent-watch", "SIGKILL");
+    const { info, result, socketDir } = await runChild("wait", "parent-watch", "SIGKILL");
+    // Nothing in the killed parent could remove its socket directory: the test does.
+    onTestFinished(() => rmSync(socketDir, { recursive: true, force: true }));
     expect(result.signal).toBe("SIGKILL");
     await expectAllGone(info.pids, 10_000);
   });
 
   it("a worker's own child processes go with its process group when the pool closes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mlf-grandchild-"));
+    const dir = testTempDir("mlf-grandchild-");
     const pidFile = join(dir, "grandchild.pid");
     const base = defaultWorkerCommand();
     // The worker starts a long sleep in the background first, as a data loader subprocess would.
@@ -94,6 +96,5 @@ describe("no orphan workers after the owning process ends", () => {
     expect(isAlive(grandchild)).toBe(true);
     await pool.close();
     await expectAllGone([...worker, grandchild]);
-    rmSync(dir, { recursive: true, force: true });
   });
 });
