@@ -70,7 +70,10 @@ function checkParams(cfg: SplitParams): void {
   }
   for (const k of ["purge", "embargo"] as const) {
     if (!Number.isInteger(cfg[k]) || cfg[k] < 0) {
-      throw new ConfigError(`splits.${k}_bars ${cfg[k]} must be a whole number of bars ≥ 0`, `splits.${k}_bars`);
+      throw new ConfigError(
+        `splits.${k}_bars ${cfg[k]} must be a whole number of bars ≥ 0`,
+        `splits.${k}_bars`,
+      );
     }
   }
 }
