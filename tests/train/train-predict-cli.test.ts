@@ -72,6 +72,7 @@ describe.skipIf(!tx)("mlf train → bundle → predict on real TX bars", () => {
   let dir: string;
   let runA: string;
   let runB: string;
+  // biome-ignore lint/suspicious/noExplicitAny: metrics.json as parsed from the CLI's output; the assertions check its shape
   let metrics: any;
 
   beforeAll(async () => {
