@@ -7,36 +7,25 @@ import type { Bars } from "../data/bars.ts";
 import type { ContractRuns } from "../data/contract-runs.ts";
 import { fingerprintBars } from "../data/fingerprint.ts";
 import { gapReport } from "../data/gaps.ts";
-import { type DataFormat, type DatasetMeta, type ReadOptions, readBars } from "../data/ingest/index.ts";
+import { type DataFormat, type DatasetMeta, loadBars, type ReadOptions } from "../data/ingest/index.ts";
 import { generateSynthBars } from "../data/synth/index.ts";
 
 /** Dataset metadata; generated bars say so in `format` rather than pretend to come from a file. */
 export type InputMeta = Omit<DatasetMeta, "format"> & { format: DataFormat | "synthetic" };
 
-/** Input read and not yet validated: `check()` validates it and gives its metadata (see readBars). */
-export interface ReadInput {
-  bars: Bars;
-  warnings: readonly string[];
-  check(): Promise<{ bars: Bars; meta: InputMeta; contracts: ContractRuns | null }>;
-}
-
-/**
- * readBars for an experiment's input: the file's bars as read, or the generated ones (whose check
- * only describes them: generated bars are valid by construction).
- */
-export async function readInput(
+export async function loadInput(
   dataPath: string | undefined,
   config: ExperimentConfig,
   opts: ReadOptions = {},
-): Promise<ReadInput> {
+): Promise<{ bars: Bars; meta: InputMeta; contracts: ContractRuns | null }> {
   const path = dataPath ?? config.data.path;
-  if (path !== undefined) return readBars(path, opts);
+  if (path !== undefined) return loadBars(path, opts);
   const bars = generateSynthBars({
     bars: config.data.synth_bars,
     seed: config.data.synth_seed,
     tickSize: config.tick_size,
   });
-  const meta = (): InputMeta => ({
+  const meta: InputMeta = {
     source: `synthetic(bars=${config.data.synth_bars}, seed=${config.data.synth_seed})`,
     format: "synthetic",
     rows: bars.length,
@@ -46,14 +35,6 @@ export async function readInput(
     warnings: [],
     gaps: gapReport(bars.ts),
     fingerprint: fingerprintBars(bars),
-  });
-  return { bars, warnings: [], check: async () => ({ bars, meta: meta(), contracts: null }) };
-}
-
-export async function loadInput(
-  dataPath: string | undefined,
-  config: ExperimentConfig,
-  opts: ReadOptions = {},
-): Promise<{ bars: Bars; meta: InputMeta; contracts: ContractRuns | null }> {
-  return (await readInput(dataPath, config, opts)).check();
+  };
+  return { bars, meta, contracts: null };
 }

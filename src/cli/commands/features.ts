@@ -8,9 +8,8 @@
 import { statSync } from "node:fs";
 import type { Command } from "commander";
 import type { ExperimentConfig } from "../../config/schema.ts";
-import { invariant, UsageError } from "../../core/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import type { FeatureColumn } from "../../features/registry.ts";
-import type { InputMeta } from "../../pipeline/load-input.ts";
 
 interface RawOptions {
   data?: string;
@@ -78,34 +77,23 @@ export function registerFeatures(program: Command): void {
         workers ??= prestart(config.data.path, config);
         // DuckDB parses the file on its own threads while this one loads the remaining modules
         // (apache-arrow, ~20-40 ms): once the query runs, so that they do not hold it back.
-        const { readInput } = await import("../../pipeline/load-input.ts");
+        const { loadInput } = await import("../../pipeline/load-input.ts");
         let parsing = noop;
         const parsingStarted = new Promise<void>((resolve) => {
           parsing = resolve;
         });
-        const input = readInput(raw.data, config, { onParsing: parsing });
+        const input = loadInput(raw.data, config, { onParsing: parsing });
         input.catch(() => undefined); // awaited below
         await Promise.race([parsingStarted, input.then(noop, noop)]);
         const [{ writeFeatureFile }, { tripleBarrierLabels }] = await Promise.all([
           import("../../features/engine/write-feature-file.ts"),
           import("../../labels/triple-barrier.ts"),
         ]);
-        const read = await input;
-        const { bars } = read;
+        const { bars, meta } = await input;
         const out = raw.out;
-        let meta: InputMeta | undefined;
         const { rows, columns } = await writeFeatureFile({
           bars,
-          // Validated and fingerprinted while the workers compute the first block: a bad row
-          // aborts the write with its DataError, before anything reaches the disk.
-          meta: {
-            hasVolume: bars.volume !== null,
-            warnings: read.warnings,
-            fingerprint: async () => {
-              meta = (await read.check()).meta;
-              return meta.fingerprint;
-            },
-          },
+          meta,
           config,
           outPath: out,
           // Computed while the feature workers start on the first blocks.
@@ -115,7 +103,6 @@ export function registerFeatures(program: Command): void {
         }).catch((e: unknown) => {
           throw fileSystemError(e, out) ?? e;
         });
-        invariant(meta !== undefined, "the feature file was written without checking its bars");
         for (const w of meta.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`wrote ${rows} rows x ${columns} columns to ${raw.out}\n`);
       } finally {

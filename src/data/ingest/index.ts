@@ -2,7 +2,6 @@
  * loadBars: one entry point for every input format. The reader for the file's extension returns
  * typed columns; one validation pass finds the first bad row (any kind), and the reader words it in
  * its own row numbering. Valid bars come back with their metadata: gaps, fingerprint, warnings.
- * readBars is the same in two steps (read, then check), for callers that overlap work with the check.
  *
  * Formats by extension: .csv, .csv.gz (DuckDB read_csv), .parquet (DuckDB read_parquet),
  * .arrow / .feather / .ipc (Arrow IPC file or stream, apache-arrow).
@@ -67,31 +66,6 @@ async function assertReadableFile(path: string): Promise<void> {
     throw new DataError(`cannot read ${path}: not a regular file`, { code: "DATA_UNREADABLE" });
 }
 
-/** A bar file read into typed columns, not yet validated: `check()` validates and describes it. */
-export interface ReadBars {
-  /** The columns as read. Until `check()` resolves they may hold anything the file held. */
-  bars: Bars;
-  /** The reader's warnings (no volume), as `check()` will report them in the metadata. */
-  warnings: readonly string[];
-  /**
-   * Validates the bars (DataError: a one-line message naming the first bad row or column) and
-   * returns them with their metadata: gaps, fingerprint, warnings, contracts.
-   */
-  check(): Promise<{ bars: Bars; meta: DatasetMeta; contracts: ContractRuns | null }>;
-}
-
-/**
- * Reads a bar file without validating it: a caller may start work on the bars (work it throws away
- * if `check()` fails) while they are validated and fingerprinted. Throws DataError for what the
- * reader itself refuses (unreadable, empty, missing columns, unparseable values).
- */
-export async function readBars(path: string, opts: ReadOptions = {}): Promise<ReadBars> {
-  const format = formatOf(path);
-  await assertReadableFile(path);
-  const read = await READERS[format](path, opts);
-  return { bars: read.bars, warnings: read.warnings, check: () => checkRead(path, format, read) };
-}
-
 /**
  * Reads and validates a bar file. Throws DataError (one-line message naming row or column).
  * `contracts` holds the optional `contract` column (the contract each bar came from) as runs; null
@@ -101,14 +75,9 @@ export async function loadBars(
   path: string,
   opts: ReadOptions = {},
 ): Promise<{ bars: Bars; meta: DatasetMeta; contracts: ContractRuns | null }> {
-  return (await readBars(path, opts)).check();
-}
-
-async function checkRead(
-  path: string,
-  format: DataFormat,
-  read: ReadResult,
-): Promise<{ bars: Bars; meta: DatasetMeta; contracts: ContractRuns | null }> {
+  const format = formatOf(path);
+  await assertReadableFile(path);
+  const read = await READERS[format](path, opts);
   const { bars } = read;
   const problem = findFirstProblem(bars);
   if (problem) {

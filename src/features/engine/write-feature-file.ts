@@ -27,32 +27,9 @@ import { columnViews } from "./block-engine-protocol.ts";
 import { type FeatureFileMeta, featureFileMetadata } from "./feature-file-metadata.ts";
 import { FileSink } from "./file-sink.ts";
 
-/**
- * Metadata whose fingerprint is still to come: the caller validates and fingerprints the bars while
- * the workers compute the first block (see WriteFeatureFileOptions.meta).
- */
-export interface PendingFeatureFileMeta extends Omit<FeatureFileMeta, "fingerprint"> {
-  /**
-   * Called once the first block has begun. It resolves to the bars' fingerprint once they are valid;
-   * its rejection (a DataError naming the bad row) aborts the write: nothing is left on disk, and the
-   * error is rethrown as it is.
-   */
-  fingerprint: () => Promise<string>;
-}
-
-/**
- * Stands in for a pending fingerprint (a SHA-256 hex string) while the file's layout is computed:
- * the schema message then has the size it will have, and block 0 goes where it will be written.
- */
-const FINGERPRINT_STAND_IN = "0".repeat(64);
-
 export interface WriteFeatureFileOptions {
   bars: Bars;
-  /**
-   * What the file records about its data. Pending (its fingerprint a function), the bars need not be
-   * validated yet: block 0 begins at once and the check runs meanwhile, on this thread.
-   */
-  meta: FeatureFileMeta | PendingFeatureFileMeta;
+  meta: FeatureFileMeta;
   config: ExperimentConfig;
   outPath: string;
   /** The targets; a function is called once the feature threads have started (it overlaps them). */
@@ -186,13 +163,7 @@ export async function writeFeatureFile(
       new Field("target_ret", new Float64(), true),
     );
   }
-  const { meta } = opts;
-  const pending = typeof meta.fingerprint === "function" ? (meta as PendingFeatureFileMeta) : null;
-  const schemaOf = (fingerprint: string) =>
-    new Schema(fields, featureFileMetadata({ ...meta, fingerprint }, config, engine.columns));
-  // The schema the layout is computed with; with a pending fingerprint the file's own comes later.
-  const layoutSchema = schemaOf(pending ? FINGERPRINT_STAND_IN : (meta as FeatureFileMeta).fingerprint);
-  let fileSchema = layoutSchema;
+  const schema = new Schema(fields, featureFileMetadata(opts.meta, config, engine.columns));
   const structType = new Struct(fields);
   const blocks: [number, number][] = [];
   for (let from = 0; from < bars.length; from += chunk)
@@ -201,7 +172,6 @@ export async function writeFeatureFile(
   const stride = (n: number) => Math.ceil((n * 4) / 8) * 8;
   const tsBuf = new BigInt64Array(block);
   const batchOf = (
-    schema: Schema,
     n: number,
     ts: BigInt64Array,
     cols: Float32Array[],
@@ -233,13 +203,13 @@ export async function writeFeatureFile(
       });
       try {
         const writer = new RecordBatchFileWriter();
-        if (!pending) writer.reset(sink, fileSchema);
+        writer.reset(sink, schema);
         // Where each batch starts in the file, and where its first feature column lands (a dry run
         // of the same batch through a LayoutProbe): block k's columns are placed in memory so that
         // the sink can write them without a copy (FileSink.alignedOffset).
         const probe = new LayoutProbe();
         const probeWriter = new RecordBatchFileWriter();
-        probeWriter.reset(probe, layoutSchema);
+        probeWriter.reset(probe, schema);
         // A batch's layout depends only on its row count and on which target columns carry a
         // validity bitmap (the message header has a fixed shape), so each kind is probed once. A
         // wrong layout could only cost the copy of a misplaced block, never a byte of the file.
@@ -265,12 +235,11 @@ export async function writeFeatureFile(
           );
           const start = probe.position;
           probe.firstAt.clear();
-          probeWriter.write(batchOf(layoutSchema, n, tsBuf.subarray(0, n), cols, targets));
+          probeWriter.write(batchOf(n, tsBuf.subarray(0, n), cols, targets));
           const columnsAt = columnCount > 0 ? probe.firstAt.get(cols[0].byteOffset)! - start : 0;
           return { columnsAt, size: probe.position - start };
         };
-        // Batch 0 follows the magic and the schema message (pending: as the probe wrote them).
-        const batchStart = [pending ? probe.position : sink.position];
+        const batchStart = [sink.position];
         const place = (k: number): BlockPlacement => {
           const [from, to] = blocks[k];
           const region = sink.regions[k % setCount];
@@ -283,14 +252,6 @@ export async function writeFeatureFile(
         };
         // The workers start on the first block at once; the targets are computed meanwhile.
         if (blocks.length > 0) engine.begin(blocks[0][0], blocks[0][1], 0, place(0));
-        if (pending) {
-          // The bars are checked while the workers compute block 0. Only then is anything written.
-          fileSchema = schemaOf(await pending.fingerprint());
-          writer.reset(sink, fileSchema);
-          // Equal unless the fingerprint's length differs from the stand-in's: block 0, placed
-          // already, is then copied by the sink, and the later blocks are placed from here.
-          batchStart[0] = sink.position;
-        }
         const labels = typeof opts.labels === "function" ? opts.labels() : opts.labels;
         // Block k's target columns are built once, for the dry run that sizes batch k, and kept
         // until batch k is written.
@@ -320,7 +281,7 @@ export async function writeFeatureFile(
           const cols = await engine.finish();
           zeroGaps(cols, stride(n));
           const ts = int64Of(bars.ts, from, to, tsBuf.subarray(0, n));
-          writer.write(batchOf(fileSchema, n, ts, cols, targetsOf(k)));
+          writer.write(batchOf(n, ts, cols, targetsOf(k)));
           targets.delete(k);
           // Block k's memory is free once the sink has written it: block k + 2 goes there.
           const written = sink.flush();

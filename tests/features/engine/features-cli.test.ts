@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { execa } from "execa";
@@ -82,40 +82,4 @@ describe("mlf features", () => {
       /^error: cannot write .*x\.arrow \(E[A-Z]+\): choose a writable --out path$/,
     );
   });
-
-  // The bars are validated while the worker computes the first block on them (write-feature-file's
-  // pending metadata): the worker may fail first on bad bars (a repeated timestamp breaks its
-  // resampler), yet the user gets the validation's one line, and no file, temporary or not.
-  it.each([
-    [
-      "a repeated timestamp",
-      40,
-      (f: string[], prev: string[]) => f.with(0, prev[0]),
-      /row 42 .*duplicate timestamp/,
-    ],
-    [
-      "high below low",
-      4500,
-      (f: string[]) => f.with(2, String(Number(f[3]) - 1)),
-      /row 4502 .*: high .* < low/,
-    ],
-  ] as const)(
-    "with a worker computing, bad bars (%s) fail with the check's message",
-    async (_, at, corrupt, expected) => {
-      const sub = join(dir, `bad-${at}`);
-      mkdirSync(sub);
-      const csv = join(sub, "bars.csv");
-      expect((await mlf("data", "synth", "--bars", "6000", "--seed", "3", "--out", csv)).exitCode).toBe(0);
-      const lines = readFileSync(csv, "utf8").split("\n");
-      // Bar `at` is line at + 1 (line 0 is the header), row at + 2 as the file counts.
-      lines[at + 1] = corrupt(lines[at + 1].split(","), lines[at].split(",")).join(",");
-      writeFileSync(csv, lines.join("\n"));
-      const r = await mlf("features", "--data", csv, "--out", join(sub, "f.arrow"), "--threads", "2");
-      expect(r.exitCode).not.toBe(0);
-      expect(r.stderr.split("\n")).toHaveLength(1);
-      expect(r.stderr).toMatch(/^error: bars\.csv: /);
-      expect(r.stderr).toMatch(expected);
-      expect(readdirSync(sub)).toEqual(["bars.csv"]);
-    },
-  );
 });

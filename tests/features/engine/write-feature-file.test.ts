@@ -135,40 +135,6 @@ describe("writeFeatureFile on several threads", () => {
     for (const f of files.slice(1)) expect(Buffer.compare(files[0], f)).toBe(0);
   });
 
-  it("takes a pending fingerprint: same bytes, a clean abort on rejection, any length", async () => {
-    // Block 0 is placed with a stand-in fingerprint of 64 characters before the real one is known.
-    const config = parseConfig({ features: { chunk_rows: 1024 } });
-    const labels = tripleBarrierLabels(bars, config.labels, config.tick_size);
-    const write = (name: string, meta: Parameters<typeof writeFeatureFile>[0]["meta"]) =>
-      writeFeatureFile({ bars, meta, config, outPath: join(dir, name), labels, threads: 2 }).then(() =>
-        readFileSync(join(dir, name)),
-      );
-    const pendingOf = (fingerprint: () => Promise<string>) => ({ ...metaOf(bars), fingerprint });
-    const known = await write("known.arrow", metaOf(bars));
-    const pending = await write(
-      "pending.arrow",
-      pendingOf(async () => fingerprintBars(bars)),
-    );
-    expect(Buffer.compare(known, pending)).toBe(0);
-    // Another length moves every batch: block 0, already placed, is copied; the bytes are still right.
-    const shortKnown = await write("short-known.arrow", { ...metaOf(bars), fingerprint: "abc" });
-    const shortPending = await write(
-      "short-pending.arrow",
-      pendingOf(async () => "abc"),
-    );
-    expect(Buffer.compare(shortKnown, shortPending)).toBe(0);
-    expect(tableFromIPC(shortPending).schema.metadata.get(METADATA_KEYS.dataFingerprint)).toBe("abc");
-    // A rejection (the bars failed their check) is rethrown as it is, and nothing is left.
-    const invalid = new Error("bars.csv: row 7: high 1 < low 2");
-    await expect(
-      write(
-        "invalid.arrow",
-        pendingOf(() => Promise.reject(invalid)),
-      ),
-    ).rejects.toBe(invalid);
-    expect(readdirSync(dir).filter((f) => f.includes("invalid"))).toEqual([]);
-  });
-
   it("writes the same bytes with columns padded between them (odd block length)", async () => {
     // 1023 rows: 4092-byte columns that Arrow pads to 4096, so no block is a multiple of the disk's.
     const config = parseConfig({ features: { chunk_rows: 1023 } });
