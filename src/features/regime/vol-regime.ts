@@ -1,11 +1,13 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 import { REGIME_TIMEFRAMES } from "./composite-regime.ts";
-import { TrailingVolRank, VOL_RANK_WARMUP, volState } from "./trailing-vol-rank.ts";
+import { VOL_RANK_WARMUP } from "./trailing-vol-rank.ts";
 
 /**
  * Volatility regime: the trailing percentile rank (0..1] of 20-bar realised volatility among its last
- * 240 values, and its tercile state -1/0/1. See trailing-vol-rank.ts for the exact definitions.
+ * 240 values, and its tercile state -1/0/1, computed in WebAssembly. See trailing-vol-rank.ts for the
+ * exact definitions.
  */
 export const volRegime: IndicatorSpec = {
   kind: "indicator",
@@ -27,16 +29,6 @@ export const volRegime: IndicatorSpec = {
   // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
   cost: 8,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new VolRegimeKernel();
+    return new WasmKernel("vol-rank", ["close"], 2);
   },
 };
-
-class VolRegimeKernel implements FeatureKernel {
-  private readonly rank = new TrailingVolRank();
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const [regime, state] = out;
-    this.rank.advance(src, from, to, regime);
-    for (let o = 0; o < to - from; o++) state[o] = volState(regime[o]);
-  }
-}
