@@ -17,7 +17,7 @@ const { values, positionals } = parseArgs({
 const bars = generateSynthBars({ bars: Number(values.bars), seed: 1 });
 for (const id of positionals) {
   const spec = FEATURE_SPECS.find((s) => s.kind === "indicator" && s.id === id);
-  if (!spec || spec.kind !== "indicator") throw new Error(`no indicator ${id}`);
+  if (spec?.kind !== "indicator") throw new Error(`no indicator ${id}`);
   for (const tf of spec.timeframes) {
     const { series } = resampleBatch(bars, tf);
     const kernel = spec.create(tf);

@@ -1,12 +1,12 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { wilder } from "../primitives/seeded-ema.ts";
-import { minusDirectionalMove, plusDirectionalMove, trueRange } from "../primitives/true-range.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import type { IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const PERIOD = 14;
 
 /**
- * Wilder's directional movement system, period 14. True range, +DM and −DM (from bar 1) are
+ * Wilder's directional movement system, period 14, computed in WebAssembly
+ * (src/features/wasm/assembly/adx14.ts). True range, +DM and −DM (from bar 1) are
  * Wilder-smoothed (alpha 1/14, seeded by the mean of the first 14), giving from bar 14
  *   +DI = 100 · smoothed(+DM) / smoothed(TR),  −DI = 100 · smoothed(−DM) / smoothed(TR)
  *   DX  = 100 · |+DI − −DI| / (+DI + −DI)
@@ -15,48 +15,6 @@ const PERIOD = 14;
  * Zero divisions (no range at all, or no directional movement at all since the start) give NaN; a NaN
  * DX leaves the ADX state unchanged and outputs NaN for that bar.
  */
-class Adx14Kernel implements FeatureKernel {
-  private readonly tr = wilder(PERIOD);
-  private readonly plusDm = wilder(PERIOD);
-  private readonly minusDm = wilder(PERIOD);
-  private readonly adx = wilder(PERIOD);
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const { high, low, close } = src;
-    const [adxOut, plusOut, minusOut] = out;
-    for (let i = from; i < to; i++) {
-      const r = i - from;
-      if (i === 0) {
-        adxOut[r] = Number.NaN;
-        plusOut[r] = Number.NaN;
-        minusOut[r] = Number.NaN;
-        continue;
-      }
-      const h = high[i];
-      const l = low[i];
-      const ph = high[i - 1];
-      const pl = low[i - 1];
-      const str = this.tr.update(trueRange(h, l, close[i - 1]));
-      const sp = this.plusDm.update(plusDirectionalMove(h, l, ph, pl));
-      const sm = this.minusDm.update(minusDirectionalMove(h, l, ph, pl));
-      const pdi = str > 0 ? (100 * sp) / str : Number.NaN;
-      const mdi = str > 0 ? (100 * sm) / str : Number.NaN;
-      const sum = pdi + mdi;
-      const dx = sum > 0 ? (100 * Math.abs(pdi - mdi)) / sum : Number.NaN;
-      const a = this.adx.update(dx);
-      if (Number.isNaN(a)) {
-        adxOut[r] = Number.NaN;
-        plusOut[r] = Number.NaN;
-        minusOut[r] = Number.NaN;
-        continue;
-      }
-      adxOut[r] = a;
-      plusOut[r] = pdi;
-      minusOut[r] = mdi;
-    }
-  }
-}
-
 export const adx14: IndicatorSpec = {
   kind: "indicator",
   id: "adx14",
@@ -74,5 +32,5 @@ export const adx14: IndicatorSpec = {
   warmup: 2 * PERIOD - 1,
   // Relative CPU time per bar (bench/features-kernels.ts), for balancing threads.
   cost: 2,
-  create: () => new Adx14Kernel(),
+  create: () => new WasmKernel("adx14", ["high", "low", "close"], 3),
 };

@@ -1,11 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ema, SeededEma, wilder } from "../../../src/features/primitives/seeded-ema.ts";
-import {
-  minusDirectionalMove,
-  plusDirectionalMove,
-  trueRange,
-} from "../../../src/features/primitives/true-range.ts";
+import { trueRange } from "../../../src/features/primitives/true-range.ts";
 
 describe("SeededEma", () => {
   it("is NaN for period − 1 inputs, the SMA at `period`, then the EMA recursion", () => {
@@ -49,17 +45,11 @@ describe("SeededEma", () => {
   });
 });
 
-describe("true range and directional movement", () => {
-  it("follow Wilder's definitions", () => {
+describe("true range", () => {
+  it("follows Wilder's definition", () => {
     expect(trueRange(10, 8, 9)).toBe(2);
     expect(trueRange(10, 8, 12)).toBe(4);
     expect(trueRange(10, 8, 5)).toBe(5);
     expect(trueRange(10, 8, Number.NaN)).toBeNaN();
-    expect(plusDirectionalMove(12, 9, 10, 8)).toBe(2);
-    expect(minusDirectionalMove(12, 9, 10, 8)).toBe(0);
-    expect(minusDirectionalMove(10, 5, 10, 8)).toBe(3);
-    // Equal moves: neither counts.
-    expect(plusDirectionalMove(11, 7, 10, 8)).toBe(0);
-    expect(minusDirectionalMove(11, 7, 10, 8)).toBe(0);
   });
 });

@@ -5,7 +5,9 @@
 // operations in the same order: rv_t = sqrt(mean of the last 20 squared log returns), the running sum
 // re-anchored (recomputed oldest first) every 20 returns, exactly 0 over 20 zero returns; its percentile
 // rank among the last 240 rv with ties within a relative 1e-9 averaged, (below + (equal + 1) / 2) / 240;
-// and the tercile state of the rank.
+// and the tercile state of the rank. ln is fdlibm's (lib/fdlibm-log.ts), as V8's Math.log.
+
+import { log } from "./lib/fdlibm-log";
 
 const VOL_WINDOW: i32 = 20;
 const RANK_WINDOW: i32 = 240;
@@ -65,7 +67,7 @@ export function advance(n: i32): void {
       put(stateOut, i, NaN);
       continue;
     }
-    const r = Math.log(close / before);
+    const r = log(close / before);
     const r2 = r * r;
     if (sqCount >= VOL_WINDOW) {
       const old = at(squares, sqHead);
