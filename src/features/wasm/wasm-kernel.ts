@@ -8,7 +8,9 @@
  *   CAPACITY         global i32: the most bars one `advance` call takes;
  *   inputPtr(k)      where input column k (in the order the spec lists them) goes, CAPACITY f64 values;
  *   outputPtr(k)     where output k comes out, CAPACITY f64 values;
- *   advance(n)       consumes the next n bars (their inputs at inputPtr(k)[0..n)), writes outputs[0..n).
+ *   advance(n)       consumes the next n bars (their inputs at inputPtr(k)[0..n)), writes outputs[0..n);
+ *   init(...params)  only in modules whose spec passes parameters (e.g. the timeframe's length in
+ *                    minutes): called once, before the first bar.
  * The module sees every bar exactly once, in order from the series' first (the engine's contract: batch
  * and live both push every bar), so it keeps whatever history it needs in its own state (a previous
  * close, a ring of the last 20 squares, ...) and never reads bars before the range it is given.
@@ -35,8 +37,10 @@ export class WasmKernel implements FeatureKernel {
     module: string,
     private readonly inputs: readonly KernelInput[],
     outputs: number,
+    params: readonly number[] = [],
   ) {
     const wasm = instantiateKernel(module);
+    if (params.length > 0) wasm.call("init")(...params);
     this.run = wasm.call("advance");
     this.capacity = wasm.global("CAPACITY");
     const view = (at: number) => new Float64Array(wasm.memory, at, this.capacity);
