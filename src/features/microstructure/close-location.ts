@@ -1,5 +1,6 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 20;
 
@@ -8,7 +9,8 @@ const WINDOW = 20;
  * its high). Summing before dividing keeps it defined on flat bars (h = l), which are common on 1m
  * data; NaN only when all 20 bars are flat (counted exactly). O(1) a bar: both sums are running sums
  * (the bar leaving the window is read back from the source), re-anchored (recomputed in order) every
- * 20 bars, so values depend on the bar sequence alone.
+ * 20 bars, so values depend on the bar sequence alone. Computed in WebAssembly
+ * (../wasm/assembly/close-location.ts).
  */
 export const closeLocation: IndicatorSpec = {
   kind: "indicator",
@@ -24,43 +26,6 @@ export const closeLocation: IndicatorSpec = {
   ],
   warmup: WINDOW - 1,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new CloseLocationKernel();
+    return new WasmKernel("close-location", ["high", "low", "close"], 1);
   },
 };
-
-class CloseLocationKernel implements FeatureKernel {
-  private num = 0;
-  private den = 0;
-  private flat = 0;
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const { high, low, close } = src;
-    const o = out[0];
-    for (let i = from; i < to; i++) {
-      this.num += 2 * close[i] - low[i] - high[i];
-      this.den += high[i] - low[i];
-      if (high[i] === low[i]) this.flat++;
-      const j = i - WINDOW;
-      if (j >= 0) {
-        this.num -= 2 * close[j] - low[j] - high[j];
-        this.den -= high[j] - low[j];
-        if (high[j] === low[j]) this.flat--;
-      }
-      if ((i + 1) % WINDOW === 0) this.reanchor(src, i);
-      o[i - from] = i < WINDOW - 1 || this.flat === WINDOW ? Number.NaN : this.num / this.den;
-    }
-  }
-
-  /** Recomputes both sums over bars (i - 20, i], oldest first. */
-  private reanchor(src: SeriesView, i: number): void {
-    const { high, low, close } = src;
-    let num = 0;
-    let den = 0;
-    for (let k = i - WINDOW + 1; k <= i; k++) {
-      num += 2 * close[k] - low[k] - high[k];
-      den += high[k] - low[k];
-    }
-    this.num = num;
-    this.den = den;
-  }
-}

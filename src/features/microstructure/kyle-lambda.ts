@@ -6,7 +6,7 @@ const WINDOW = 20;
 
 /**
  * Kyle's lambda proxy (price impact): the OLS slope of price changes Δp_t = c_t - c_{t-1} on signed
- * volume q_t = side_t · v_t (tick-rule side, tick-rule.ts) over the last 20 bars, cov(Δp, q) / var(q),
+ * volume q_t = side_t · v_t (tick-rule side, as tick-direction.ts defines it) over the last 20 bars, cov(Δp, q) / var(q),
  * divided by the close and scaled by 1e6: fractional price move per million units of signed volume.
  * NaN when signed volume is constant over the window (no variation to regress on: a variance below
  * 1e-12 of its mean square). O(1) a bar: Σq, Σq², ΣΔp, ΣqΔp are running sums re-anchored (recomputed

@@ -1,6 +1,6 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { WindowBuffer } from "../primitives/window-buffer.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 20;
 
@@ -13,6 +13,7 @@ const WINDOW = 20;
  * O(1) a bar: the sum of the last 21 price changes and the sum of the 20 lag products are running
  * sums, re-anchored (recomputed in order from the 21 changes) every 21 bars, so every value is a
  * function of the close sequence alone (identical for any chunking) and drift stays bounded.
+ * Computed in WebAssembly (../wasm/assembly/roll-spread.ts).
  */
 export const rollSpread: IndicatorSpec = {
   kind: "indicator",
@@ -30,61 +31,6 @@ export const rollSpread: IndicatorSpec = {
   // The oldest pair at bar t needs Δp_{t-20} = c_{t-20} - c_{t-21}: first value at bar 21.
   warmup: WINDOW + 1,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new RollSpreadKernel();
+    return new WasmKernel("roll-spread", ["close"], 1);
   },
 };
-
-class RollSpreadKernel implements FeatureKernel {
-  /** The last 21 price changes: 20 pairs (Δp_k, Δp_{k-1}). */
-  private readonly dp = new WindowBuffer(WINDOW + 1);
-  /** Σ of the 21 changes, Σ of the 20 lag products. */
-  private total = 0;
-  private lagProducts = 0;
-  private pushes = 0;
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const c = src.close;
-    const o = out[0];
-    const buf = this.dp;
-    const d = buf.data;
-    for (let i = from; i < to; i++) {
-      if (i === 0) {
-        o[i - from] = Number.NaN;
-        continue;
-      }
-      const x = c[i] - c[i - 1];
-      if (buf.full) {
-        const s = buf.start;
-        this.total -= d[s];
-        this.lagProducts -= d[s + 1] * d[s];
-      }
-      if (this.pushes > 0) this.lagProducts += x * d[buf.newest];
-      this.total += x;
-      buf.push(x);
-      if (++this.pushes % (WINDOW + 1) === 0) this.reanchor();
-      if (!buf.full) {
-        o[i - from] = Number.NaN;
-        continue;
-      }
-      // a = the newer 20 changes, b = the older 20.
-      const s = buf.start;
-      const sumA = this.total - d[s];
-      const sumB = this.total - d[s + WINDOW];
-      const cov = (this.lagProducts - (sumA * sumB) / WINDOW) / (WINDOW - 1);
-      o[i - from] = cov < 0 ? (2 * Math.sqrt(-cov)) / c[i] : 0;
-    }
-  }
-
-  private reanchor(): void {
-    const d = this.dp.data;
-    const s = this.dp.start;
-    let total = d[s];
-    let lag = 0;
-    for (let k = s + 1; k <= s + WINDOW; k++) {
-      total += d[k];
-      lag += d[k] * d[k - 1];
-    }
-    this.total = total;
-    this.lagProducts = lag;
-  }
-}

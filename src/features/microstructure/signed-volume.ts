@@ -6,7 +6,7 @@ const WINDOW = 20;
 
 /**
  * Signed-volume (order-flow) imbalance: Σ side_t · v_t / Σ v_t over the last 20 bars, -1..1, with each
- * bar's side from the tick rule (tick-rule.ts). NaN when the 20 bars traded nothing. Running sums,
+ * bar's side from the tick rule (as tick-direction.ts defines it). NaN when the 20 bars traded nothing. Running sums,
  * re-anchored every 20 bars (RollingSum); integer volumes keep them exact. Computed in WebAssembly
  * (../wasm/assembly/signed-volume.ts).
  */

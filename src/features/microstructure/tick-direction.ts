@@ -1,8 +1,12 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-import { TickRule } from "./tick-rule.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
-/** Tick-rule side of each bar: +1 / -1 by the sign of the close change, carried through unchanged closes. */
+/**
+ * Tick-rule side of each bar (Lee & Ready 1991, on bar closes): +1 / -1 by the sign of the close change, carried through
+ * unchanged closes, 0 before the first change, NaN at bar 0. Computed in WebAssembly
+ * (../wasm/assembly/tick-direction.ts).
+ */
 export const tickDirection: IndicatorSpec = {
   kind: "indicator",
   id: "tick_direction",
@@ -17,15 +21,6 @@ export const tickDirection: IndicatorSpec = {
   ],
   warmup: 1,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new TickDirectionKernel();
+    return new WasmKernel("tick-direction", ["close"], 1);
   },
 };
-
-class TickDirectionKernel implements FeatureKernel {
-  private readonly rule = new TickRule();
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const o = out[0];
-    for (let i = from; i < to; i++) o[i - from] = this.rule.update(src.close, i);
-  }
-}

@@ -1,11 +1,14 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RollingSum } from "../primitives/rolling-sum.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-import { TickRule } from "./tick-rule.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 20;
 
-/** Mean tick-rule side over the last 20 bars, -1..1: the share of up-ticks minus the share of down-ticks. */
+/**
+ * Mean tick-rule side over the last 20 bars, -1..1: the share of up-ticks minus the share of down-ticks.
+ * Sides from the tick rule (as tick-direction.ts defines it), from bar 1 on; their sum is a running sum re-anchored every
+ * 20 bars (RollingSum), exact on -1/0/1. Computed in WebAssembly (../wasm/assembly/tick-imbalance.ts).
+ */
 export const tickImbalance: IndicatorSpec = {
   kind: "indicator",
   id: "tick_imbalance",
@@ -21,22 +24,6 @@ export const tickImbalance: IndicatorSpec = {
   // Sides exist from bar 1; the 20th is at bar 20.
   warmup: WINDOW,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new TickImbalanceKernel();
+    return new WasmKernel("tick-imbalance", ["close"], 1);
   },
 };
-
-class TickImbalanceKernel implements FeatureKernel {
-  private readonly rule = new TickRule();
-  /** Sums of -1/0/1: exact in a running sum. */
-  private readonly sides = new RollingSum(WINDOW);
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const o = out[0];
-    const sides = this.sides;
-    for (let i = from; i < to; i++) {
-      const side = this.rule.update(src.close, i);
-      if (i > 0) sides.push(side);
-      o[i - from] = sides.mean;
-    }
-  }
-}

@@ -1,12 +1,14 @@
 import type { TimeframeId } from "../../core/timeframes.ts";
-import { RollingSum } from "../primitives/rolling-sum.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 60;
 
 /**
  * Trade intensity: this bar's volume relative to the mean volume of the last 60 bars (this one
  * included); 1 = an ordinary bar, 3 = three times the hour's pace. NaN when the 60 bars traded nothing.
+ * The sum is a running sum re-anchored every 60 bars (RollingSum); integer volumes keep it exact.
+ * Computed in WebAssembly (../wasm/assembly/trade-intensity.ts).
  */
 export const tradeIntensity: IndicatorSpec = {
   kind: "indicator",
@@ -21,21 +23,8 @@ export const tradeIntensity: IndicatorSpec = {
     },
   ],
   warmup: WINDOW - 1,
+  // needsVolume: the engine never runs this kernel on data without volume.
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new TradeIntensityKernel();
+    return new WasmKernel("trade-intensity", ["volume"], 1);
   },
 };
-
-class TradeIntensityKernel implements FeatureKernel {
-  private readonly volume = new RollingSum(WINDOW);
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const v = src.volume!;
-    const o = out[0];
-    for (let i = from; i < to; i++) {
-      this.volume.push(v[i]);
-      const mean = this.volume.mean;
-      o[i - from] = mean > 0 ? v[i] / mean : Number.NaN;
-    }
-  }
-}

@@ -10,7 +10,7 @@ const WINDOW = 50;
  * std of the last 50 OBV values. OBV is 0 at bar 0 and adds sign(close − previous close) · volume
  * after; the z-score does not depend on that origin. Unitless. Warmup 49.
  * NaN when the 50 OBV values are all equal (no signed volume in the window). Computed in WebAssembly
- * (src/features/wasm/assembly/obv-z50.ts), mean and std as src/features/primitives/rolling-moments.ts.
+ * (src/features/wasm/assembly/obv-z50.ts), mean and std as anchored rolling moments (see bb-width20).
  */
 export const obvZ50: IndicatorSpec = {
   kind: "indicator",

@@ -75,13 +75,13 @@ export function advance(n: i32): void {
       put(minusOut, i, NaN);
       continue;
     }
-    // True range and the directional moves (src/features/primitives/true-range.ts).
+    // True range and the directional moves.
     const tr = Math.max(h, pc) - Math.min(l, pc);
     const up = h - ph;
     const down = pl - l;
     const pdm: f64 = up > down && up > 0 ? up : 0;
     const mdm: f64 = down > up && down > 0 ? down : 0;
-    // Seeded Wilder smoothing (src/features/primitives/seeded-ema.ts), once per smoother.
+    // Seeded Wilder smoothing (as in rsi14.ts and atr14.ts), once per smoother.
     let str: f64;
     if (isNaN(tr)) str = NaN;
     else if (trSeen < PERIOD) {

@@ -3,7 +3,7 @@
 //
 // The 50-bar z-score of on-balance volume of src/features/volume/obv-z50.ts, same definitions and the same
 // operations in the same order: OBV is 0 at bar 0 and adds ±volume by the sign of the close change after;
-// its rolling mean and population variance are those of src/features/primitives/rolling-moments.ts (sums
+// its rolling mean and population variance are the anchored rolling moments of bb-width20.ts (sums
 // of x − anchor and (x − anchor)², the anchor the first value, then re-anchored on the newest value with
 // the sums recomputed oldest first every 50 pushes; a constant window has mean that value and variance
 // exactly 0; a NaN in the window makes both NaN); z = (OBV − mean)/std, NaN unless std > 0.
@@ -19,7 +19,7 @@ const volumeIn = memory.data(CAPACITY * 8, 8);
 const zOut = memory.data(CAPACITY * 8, 8);
 
 let obv: f64 = 0;
-/** Rolling moments state (see rolling-moments.ts). */
+/** Rolling moments state. */
 let head: i32 = 0;
 let pushes: i64 = 0;
 let anchor: f64 = 0;
@@ -79,7 +79,7 @@ export function advance(n: i32): void {
   }
 }
 
-/** RollingMoments.push. */
+/** Pushes one value into the rolling moments. */
 function push(x: f64): void {
   const h = head;
   const t = pushes++;

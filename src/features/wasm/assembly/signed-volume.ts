@@ -3,7 +3,7 @@
 //
 // The signed-volume imbalance of src/features/microstructure/signed-volume.ts, same definition and the
 // same operations in the same order: Σ side_t · v_t / Σ v_t over the last 20 bars, side_t from the tick
-// rule (src/features/microstructure/tick-rule.ts: +1 above the previous close, -1 below, unchanged
+// rule (src/features/microstructure/tick-direction.ts: +1 above the previous close, -1 below, unchanged
 // keeps the last side, 0 before the first change); both sums RollingSums
 // (src/features/primitives/rolling-sum.ts: zeros and NaN counted, not added, re-anchored oldest first
 // every 20 pushes, exactly 0 over 20 zeros); NaN until 20 bars after the first, or when the 20 bars
