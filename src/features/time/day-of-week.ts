@@ -1,11 +1,13 @@
-import { DAY_MS, type TimeframeId } from "../../core/timeframes.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-
-const TWO_PI = 2 * Math.PI;
+import type { TimeframeId } from "../../core/timeframes.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 /**
  * UTC day of the week of the bar's start, d = 0 (Monday) .. 6 (Sunday), on the unit circle:
- * sin(2πd/7), cos(2πd/7). The Unix epoch (1970-01-01) was a Thursday, hence the offset of 3.
+ * sin(2πd/7), cos(2πd/7), computed in WebAssembly (src/features/wasm/assembly/day-of-week.ts).
+ * Definition: day = floor(ts / DAY_MS), d = ((day + 3) mod 7) with a non-negative result for dates before
+ * 1970 (the Unix epoch, 1970-01-01, was a Thursday, hence the offset of 3); the 7 values are
+ * Math.sin/Math.cos((2π · d) / 7).
  */
 export const dayOfWeek: IndicatorSpec = {
   kind: "indicator",
@@ -19,21 +21,6 @@ export const dayOfWeek: IndicatorSpec = {
   ],
   warmup: 0,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return { advance };
+    return new WasmKernel("day-of-week", ["ts"], 2);
   },
 };
-
-const SIN = Float64Array.from({ length: 7 }, (_, d) => Math.sin((TWO_PI * d) / 7));
-const COS = Float64Array.from({ length: 7 }, (_, d) => Math.cos((TWO_PI * d) / 7));
-
-function advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-  const ts = src.ts;
-  const [sin, cos] = out;
-  for (let i = from; i < to; i++) {
-    const day = Math.floor(ts[i] / DAY_MS);
-    // ((day + 3) mod 7) with a non-negative result for dates before 1970.
-    const weekday = (((day + 3) % 7) + 7) % 7;
-    sin[i - from] = SIN[weekday];
-    cos[i - from] = COS[weekday];
-  }
-}

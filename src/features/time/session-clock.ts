@@ -1,16 +1,17 @@
-import { MINUTE_MS, type TimeframeId } from "../../core/timeframes.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-
-/** A gap between consecutive bar starts longer than this starts a new session. */
-export const SESSION_GAP_MINUTES = 30;
+import type { TimeframeId } from "../../core/timeframes.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 /**
- * Causal session clock. A session starts at the first bar of the data and at every bar whose start is
- * more than 30 minutes after the previous bar's start (daily breaks, weekends, holidays, outages);
- * nothing about the session's end is used, since it is not known until it has happened.
+ * Causal session clock, computed in WebAssembly (src/features/wasm/assembly/session-clock.ts). A
+ * session starts at the first bar of the data and at every bar whose start is more than 30 minutes after
+ * the previous bar's start (daily breaks, weekends, holidays, outages); nothing about the session's end
+ * is used, since it is not known until it has happened.
  * - session_minutes: minutes from the session's first bar start to this bar's start (0 at the first);
  * - session_bars: bars since the session's first bar (0 at the first; smaller than session_minutes
  *   when minutes inside the session are missing).
+ * Definition: at bar i, a new session starts if i = 0 or ts[i] − ts[i−1] > 30 · MINUTE_MS (session
+ * start = ts[i], bars = 0), else bars += 1; session_minutes = (ts[i] − session start) / MINUTE_MS.
  */
 export const sessionClock: IndicatorSpec = {
   kind: "indicator",
@@ -30,27 +31,6 @@ export const sessionClock: IndicatorSpec = {
   ],
   warmup: 0,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return new SessionClockKernel();
+    return new WasmKernel("session-clock", ["ts"], 2);
   },
 };
-
-class SessionClockKernel implements FeatureKernel {
-  private sessionStart = 0;
-  private barsInSession = 0;
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const ts = src.ts;
-    const [minutes, bars] = out;
-    const maxGap = SESSION_GAP_MINUTES * MINUTE_MS;
-    for (let i = from; i < to; i++) {
-      if (i === 0 || ts[i] - ts[i - 1] > maxGap) {
-        this.sessionStart = ts[i];
-        this.barsInSession = 0;
-      } else {
-        this.barsInSession++;
-      }
-      minutes[i - from] = (ts[i] - this.sessionStart) / MINUTE_MS;
-      bars[i - from] = this.barsInSession;
-    }
-  }
-}

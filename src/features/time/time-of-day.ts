@@ -1,12 +1,13 @@
-import { DAY_MS, MINUTE_MS, type TimeframeId } from "../../core/timeframes.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-
-const TWO_PI = 2 * Math.PI;
-const MINUTES_PER_DAY = 1440;
+import type { TimeframeId } from "../../core/timeframes.ts";
+import type { FeatureKernel, IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 /**
  * Minute of the UTC day of the bar's start, m = 0..1439, on the unit circle: sin(2πm/1440) and
  * cos(2πm/1440), so 23:59 and 00:00 are neighbours. Known from the bar's own timestamp: no warm-up.
+ * Computed in WebAssembly (src/features/wasm/assembly/time-of-day.ts). Definition:
+ * m = floor((ts − floor(ts / DAY_MS) · DAY_MS) / MINUTE_MS); the 1440 values of each output are
+ * Math.sin/Math.cos((2π · m) / 1440), tabulated once (fdlibm's sin and cos, as V8's).
  */
 export const timeOfDay: IndicatorSpec = {
   kind: "indicator",
@@ -20,25 +21,6 @@ export const timeOfDay: IndicatorSpec = {
   ],
   warmup: 0,
   create(_timeframe: TimeframeId): FeatureKernel {
-    return { advance };
+    return new WasmKernel("time-of-day", ["ts"], 2);
   },
 };
-
-/** sin and cos of each minute of the day, computed once: a table read is ~10x cheaper than sin + cos. */
-const SIN = new Float64Array(MINUTES_PER_DAY);
-const COS = new Float64Array(MINUTES_PER_DAY);
-for (let m = 0; m < MINUTES_PER_DAY; m++) {
-  SIN[m] = Math.sin((TWO_PI * m) / MINUTES_PER_DAY);
-  COS[m] = Math.cos((TWO_PI * m) / MINUTES_PER_DAY);
-}
-
-function advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-  const ts = src.ts;
-  const [sin, cos] = out;
-  for (let i = from; i < to; i++) {
-    const t = ts[i];
-    const minute = Math.floor((t - Math.floor(t / DAY_MS) * DAY_MS) / MINUTE_MS);
-    sin[i - from] = SIN[minute];
-    cos[i - from] = COS[minute];
-  }
-}

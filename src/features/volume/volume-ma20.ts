@@ -1,7 +1,6 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RollingSum } from "../primitives/rolling-sum.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-import { requireVolume } from "./require-volume.ts";
+import type { IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 20;
 
@@ -9,22 +8,8 @@ const WINDOW = 20;
  * Natural log of the mean volume of the last 20 bars: ln(mean20(v)), ln(contracts per bar). The log
  * makes the level comparable across contracts and timeframes for tree models and linear ones alike.
  * Warmup 19. NaN when the mean is 0 (ln 0 is −∞, not a usable feature value).
+ * Computed in WebAssembly (../wasm/assembly/volume-ma20.ts).
  */
-class VolumeMa20Kernel implements FeatureKernel {
-  private readonly volumes = new RollingSum(WINDOW);
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const volume = requireVolume(src, "volume_ma20");
-    const o = out[0];
-    const sum = this.volumes;
-    for (let i = from; i < to; i++) {
-      sum.push(volume[i]);
-      const mean = sum.value / WINDOW; // NaN until the window is full
-      o[i - from] = mean > 0 ? Math.log(mean) : Number.NaN;
-    }
-  }
-}
-
 export const volumeMa20: IndicatorSpec = {
   kind: "indicator",
   id: "volume_ma20",
@@ -38,5 +23,6 @@ export const volumeMa20: IndicatorSpec = {
     },
   ],
   warmup: WINDOW - 1,
-  create: () => new VolumeMa20Kernel(),
+  // needsVolume: the engine never runs this kernel on data without volume.
+  create: () => new WasmKernel("volume-ma20", ["volume"], 1),
 };

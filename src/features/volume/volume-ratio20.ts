@@ -1,30 +1,14 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RollingSum } from "../primitives/rolling-sum.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-import { requireVolume } from "./require-volume.ts";
+import type { IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 20;
 
 /**
  * The bar's volume relative to the mean volume of the last 20 bars (the bar included): v / mean20(v).
  * Unitless, 1 = an average bar. Warmup 19. NaN when the 20 bars have no volume at all.
+ * Computed in WebAssembly (../wasm/assembly/volume-ratio20.ts).
  */
-class VolumeRatio20Kernel implements FeatureKernel {
-  private readonly volumes = new RollingSum(WINDOW);
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const volume = requireVolume(src, "volume_ratio20");
-    const o = out[0];
-    const sum = this.volumes;
-    for (let i = from; i < to; i++) {
-      const v = volume[i];
-      sum.push(v);
-      const mean = sum.value / WINDOW; // NaN until the window is full
-      o[i - from] = mean > 0 ? v / mean : Number.NaN;
-    }
-  }
-}
-
 export const volumeRatio20: IndicatorSpec = {
   kind: "indicator",
   id: "volume_ratio20",
@@ -38,5 +22,6 @@ export const volumeRatio20: IndicatorSpec = {
     },
   ],
   warmup: WINDOW - 1,
-  create: () => new VolumeRatio20Kernel(),
+  // needsVolume: the engine never runs this kernel on data without volume.
+  create: () => new WasmKernel("volume-ratio20", ["volume"], 1),
 };

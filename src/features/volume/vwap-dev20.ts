@@ -1,7 +1,6 @@
 import { ALL_TIMEFRAMES } from "../../core/timeframes.ts";
-import { RollingSum } from "../primitives/rolling-sum.ts";
-import type { FeatureKernel, IndicatorSpec, SeriesView } from "../types.ts";
-import { requireVolume } from "./require-volume.ts";
+import type { IndicatorSpec } from "../types.ts";
+import { WasmKernel } from "../wasm/wasm-kernel.ts";
 
 const WINDOW = 20;
 
@@ -10,27 +9,8 @@ const WINDOW = 20;
  * close / (Σ tp·volume / Σ volume) − 1 with tp = (high + low + close) / 3. A fraction of price.
  * Warmup 19. NaN when the window's volume is 0 (VWAP undefined). Sums are RollingSums (O(1),
  * re-anchored every 20 bars, exact for integer volumes).
+ * Computed in WebAssembly (../wasm/assembly/vwap-dev20.ts).
  */
-class VwapDev20Kernel implements FeatureKernel {
-  private readonly priceVolume = new RollingSum(WINDOW);
-  private readonly volumes = new RollingSum(WINDOW);
-
-  advance(src: SeriesView, from: number, to: number, out: readonly Float64Array[]): void {
-    const { high, low, close } = src;
-    const volume = requireVolume(src, "vwap_dev20");
-    const o = out[0];
-    const pv = this.priceVolume;
-    const vs = this.volumes;
-    for (let i = from; i < to; i++) {
-      const v = volume[i];
-      pv.push(((high[i] + low[i] + close[i]) / 3) * v);
-      vs.push(v);
-      const sv = vs.value; // NaN until the window is full
-      o[i - from] = sv > 0 ? close[i] / (pv.value / sv) - 1 : Number.NaN;
-    }
-  }
-}
-
 export const vwapDev20: IndicatorSpec = {
   kind: "indicator",
   id: "vwap_dev20",
@@ -44,5 +24,6 @@ export const vwapDev20: IndicatorSpec = {
     },
   ],
   warmup: WINDOW - 1,
-  create: () => new VwapDev20Kernel(),
+  // needsVolume: the engine never runs this kernel on data without volume.
+  create: () => new WasmKernel("vwap-dev20", ["high", "low", "close", "volume"], 1),
 };

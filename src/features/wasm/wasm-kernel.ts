@@ -34,7 +34,7 @@ export class WasmKernel implements FeatureKernel {
   private next = 0;
 
   constructor(
-    module: string,
+    private readonly module: string,
     private readonly inputs: readonly KernelInput[],
     outputs: number,
     params: readonly number[] = [],
@@ -54,7 +54,9 @@ export class WasmKernel implements FeatureKernel {
       const n = Math.min(to - at, this.capacity);
       const o = at - from;
       for (let k = 0; k < this.ins.length; k++) {
-        const column = src[this.inputs[k]] as Float64Array;
+        const column = src[this.inputs[k]];
+        // Specs that read volume are never planned on data without it; reaching this is a bug.
+        if (column === null) invariant(false, `${this.module}: the ${src.timeframe} series has no volume`);
         const dst = this.ins[k];
         if (n <= SMALL) for (let i = 0; i < n; i++) dst[i] = column[at + i];
         else dst.set(column.subarray(at, at + n));

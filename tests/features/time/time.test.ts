@@ -45,6 +45,23 @@ describe("time family", () => {
     expect([dSin[3], dCos[3]]).toEqual([0, 1]);
   });
 
+  it("matches Math.sin/Math.cos bit for bit on every minute of the day and every weekday", () => {
+    // The WebAssembly kernels tabulate fdlibm's sin/cos (V8's); every table entry is checked here.
+    const minutes = barsAt(Array.from({ length: 1440 }, (_, m) => new Date(m * 60_000).toISOString()));
+    const [tSin, tCos] = runIndicator(timeOfDay, minutes);
+    for (let m = 0; m < 1440; m++) {
+      expect(Object.is(tSin[m], Math.sin((2 * Math.PI * m) / 1440))).toBe(true);
+      expect(Object.is(tCos[m], Math.cos((2 * Math.PI * m) / 1440))).toBe(true);
+    }
+    // 1970-01-05 was a Monday (weekday 0).
+    const days = barsAt(Array.from({ length: 7 }, (_, d) => new Date((d + 4) * 86_400_000).toISOString()));
+    const [dSin, dCos] = runIndicator(dayOfWeek, days);
+    for (let d = 0; d < 7; d++) {
+      expect(Object.is(dSin[d], Math.sin((2 * Math.PI * d) / 7))).toBe(true);
+      expect(Object.is(dCos[d], Math.cos((2 * Math.PI * d) / 7))).toBe(true);
+    }
+  });
+
   it("starts a session after a gap longer than 30 minutes, not after exactly 30", () => {
     const s = barsAt([
       "2024-03-11T13:00:00Z",

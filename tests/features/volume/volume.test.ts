@@ -37,10 +37,10 @@ describe("volume family", () => {
     }
   });
 
-  it("refuses to run on a series without volume, naming the indicator", () => {
+  it("refuses to run on a series without volume, naming the kernel", () => {
     const c = [1, 2, 3];
     const s = seriesOf({ open: c, high: c, low: c, close: c, volume: null });
-    expect(() => runIndicator(vwapDev20, s)).toThrow(/vwap_dev20: the 1m series has no volume/);
+    expect(() => runIndicator(vwapDev20, s)).toThrow(/vwap-dev20: the 1m series has no volume/);
   });
 
   it("volume ratio is 1 and volume MA is ln(v) on constant volume; VWAP deviation 0 on a constant price", () => {
