@@ -109,11 +109,13 @@ const NS = {
 /**
  * Splits a plan's kernels into `parts` groups for parallel engines, balanced on an estimate of their
  * cost (NS above, with each spec's `cost`). Part 0 is the caller's thread: it also runs the derived
- * specs (once every part's inputs are in), builds the record batches and computes the targets, and
- * with parts > 1 it gets 1m kernels only, so that it runs no resampler; the other parts take the
- * higher timeframes first (each resampling its own), then 1m kernels fill up the balance, longest
- * first to the least loaded part. Deterministic: every thread computes the same assignment from
- * the same plan; which thread runs a kernel never changes its values.
+ * specs (once every part's inputs are in), builds the record batches and computes the targets. Each
+ * higher timeframe goes whole to one part (its resampler and all its kernels, so that no bar is
+ * resampled twice), costliest first, each to the least loaded part; then the 1m kernels, longest
+ * first, fill up the balance the same way. With the kernels compiled ahead of time (src/features/wasm)
+ * a higher timeframe's cost is mostly its resampling and its columns' alignment to the 1m grid, which
+ * this keeps together. Deterministic: every thread computes the same assignment from the same plan;
+ * which thread runs a kernel never changes its values.
  */
 export function partitionPlan(plan: FeaturePlan, parts: number): { kernelPart: number[] } {
   const minutesOf = (tf: string) => Number.parseInt(tf, 10) * (tf.endsWith("h") ? 60 : 1);
@@ -124,23 +126,31 @@ export function partitionPlan(plan: FeaturePlan, parts: number): { kernelPart: n
       ((k.spec.cost ?? 1) * NS.kernelBar) / minutes + columns * (minutes === 1 ? NS.align1m : NS.alignHigher)
     );
   });
-  const isHigher = (i: number) => (parts > 1 && plan.kernels[i].tf !== "1m" ? 1 : 0);
-  const order = cost.map((_, i) => i).sort((a, b) => isHigher(b) - isHigher(a) || cost[b] - cost[a] || a - b);
   const load = new Array<number>(parts).fill(0);
   load[0] = NS.mainFixed + NS.derived * plan.derived.length;
-  const resampled = Array.from({ length: parts }, () => new Set<string>());
   const kernelPart = new Array<number>(plan.kernels.length).fill(0);
-  for (const i of order) {
-    const tf = plan.kernels[i].tf;
-    const extra = (p: number) => (tf !== "1m" && !resampled[p].has(tf) ? NS.resample : 0);
-    const first = isHigher(i);
-    let best = first;
-    for (let p = first + 1; p < parts; p++) {
-      if (load[p] + cost[i] + extra(p) < load[best] + cost[i] + extra(best)) best = p;
+  const leastLoaded = () => load.reduce((best, l, p) => (l < load[best] ? p : best), 0);
+  const groups = new Map<string, { cost: number; kernels: number[] }>();
+  plan.kernels.forEach((k, i) => {
+    if (k.tf === "1m") return;
+    let g = groups.get(k.tf);
+    if (!g) {
+      g = { cost: NS.resample, kernels: [] };
+      groups.set(k.tf, g);
     }
-    load[best] += cost[i] + extra(best);
-    if (tf !== "1m") resampled[best].add(tf);
-    kernelPart[i] = best;
+    g.cost += cost[i];
+    g.kernels.push(i);
+  });
+  for (const g of [...groups.values()].sort((a, b) => b.cost - a.cost || a.kernels[0] - b.kernels[0])) {
+    const p = leastLoaded();
+    load[p] += g.cost;
+    for (const i of g.kernels) kernelPart[i] = p;
+  }
+  const oneMinute = plan.kernels.map((_, i) => i).filter((i) => plan.kernels[i].tf === "1m");
+  for (const i of oneMinute.sort((a, b) => cost[b] - cost[a] || a - b)) {
+    const p = leastLoaded();
+    load[p] += cost[i];
+    kernelPart[i] = p;
   }
   return { kernelPart };
 }
