@@ -4,26 +4,20 @@
 // The tick imbalance of src/features/microstructure/tick-imbalance.ts, same definition and the same
 // operations in the same order: the mean tick-rule side over the last 20 bars, side_t from the tick rule
 // (src/features/microstructure/tick-direction.ts: +1 above the previous close, -1 below, unchanged keeps the
-// last side, 0 before the first change), summed by a RollingSum (src/features/primitives/rolling-sum.ts:
+// last side, 0 before the first change), summed by a RollingSum (lib/rolling-sum.ts:
 // zeros and NaN counted, not added, re-anchored oldest first every 20 pushes, exactly 0 over 20 zeros)
 // and divided by 20. The series' first bar has no side: nothing pushed. NaN until 20 sides are in.
+import { ROLLING_SUM_FIELDS, RollingSum } from "./lib/rolling-sum";
 
 const WINDOW: i32 = 20;
 /** Bars per `advance` call at most (the host splits longer ranges). */
 export const CAPACITY: i32 = 8192;
 
-// Static memory, zeroed: the ring of the sum, the input column and the output.
-const ring = memory.data(WINDOW * 8, 8);
+// Static memory, zeroed: the rolling sum, the input column and the output.
+const sum = RollingSum.at(memory.data(ROLLING_SUM_FIELDS + WINDOW * 8, 8), WINDOW);
 const closeIn = memory.data(CAPACITY * 8, 8);
 const out = memory.data(CAPACITY * 8, 8);
 
-// The RollingSum's state.
-let head: i32 = 0;
-let filled: i32 = 0;
-let sinceAnchor: i32 = 0;
-let running: f64 = 0;
-let nans: i32 = 0;
-let nonzero: i32 = 0;
 
 /** The tick rule's side; whether the series' first bar was seen, and the last close. */
 let side: f64 = 0;
@@ -44,41 +38,6 @@ export function outputPtr(k: i32): usize {
   store<f64>(base + (<usize>i << 3), v);
 }
 
-/** RollingSum.push of x. */
-@inline function push(x: f64): void {
-  const h = head;
-  if (filled == WINDOW) {
-    const old = at(ring, h);
-    if (isNaN(old)) nans--;
-    else if (old != 0) {
-      running -= old;
-      nonzero--;
-    }
-  } else {
-    filled++;
-  }
-  put(ring, h, x);
-  head = h + 1 == WINDOW ? 0 : h + 1;
-  if (isNaN(x)) nans++;
-  else if (x != 0) {
-    running += x;
-    nonzero++;
-  }
-  if (++sinceAnchor == WINDOW) {
-    sinceAnchor = 0;
-    // RollingSum.reanchor: oldest → newest is [head, window) then [0, head), NaN skipped.
-    let s: f64 = 0;
-    for (let j = head; j < WINDOW; j++) {
-      const v = at(ring, j);
-      if (!isNaN(v)) s += v;
-    }
-    for (let j: i32 = 0; j < head; j++) {
-      const v = at(ring, j);
-      if (!isNaN(v)) s += v;
-    }
-    running = s;
-  }
-}
 
 /** The next n bars, closes in the input [0..n). */
 export function advance(n: i32): void {
@@ -91,10 +50,9 @@ export function advance(n: i32): void {
       const change = c - before;
       if (change > 0) side = 1;
       else if (change < 0) side = -1;
-      push(side);
+      sum.push(side);
     }
-    // RollingSum.mean: value / window, value NaN before the window is full or while it holds a NaN.
-    const value = filled < WINDOW || nans > 0 ? NaN : nonzero == 0 ? 0 : running;
+    const value = sum.value;
     put(out, i, value / <f64>WINDOW);
   }
 }
